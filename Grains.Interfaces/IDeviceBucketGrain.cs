@@ -1,0 +1,30 @@
+namespace Analytics.Grains;
+
+/// <summary>
+/// The persisted states of the devices of one app that hash to one bucket (key
+/// <c>{appId}:{bucket}</c>): all in memory after one partition query, written in 100-row
+/// batches. Device grains load from it on activation and hand their state back on deactivation.
+/// </summary>
+public interface IDeviceBucketGrain : IGrainWithStringKey
+{
+    /// <summary>The encoded state of <paramref name="deviceId"/>, or null for a device never seen.</summary>
+    Task<byte[]?> LoadAsync(string deviceId);
+
+    /// <summary>Stores states taken from the journal (newest sequence number wins).</summary>
+    Task<CounterAck> PutAsync(DeviceStateBatch batch);
+
+    /// <summary>Stores one device's state and completes once it is written to storage.</summary>
+    Task PutDurableAsync(string deviceId, long seq, byte[] state);
+
+    /// <summary>Writes dirty states now and returns the durable watermark of <paramref name="journalId"/>.</summary>
+    Task<long> FlushAsync(string journalId);
+
+    /// <summary>Returns the in-memory watermark of <paramref name="journalId"/>.</summary>
+    Task<long> GetWatermarkAsync(string journalId);
+
+    /// <summary>Number of devices known to the bucket.</summary>
+    Task<int> CountAsync();
+
+    /// <summary>Deletes every device state (app reset or delete).</summary>
+    Task ClearAsync();
+}

@@ -1,0 +1,14 @@
+namespace Analytics.Grains;
+
+/// <summary>
+/// One device of one app (key <c>{appId}:{deviceId}</c>): serialises the device's requests,
+/// holds its live session state and turns each request into counter increments.
+/// </summary>
+public interface IDeviceGrain : IGrainWithStringKey
+{
+    /// <summary>Applies one request and completes when it is durable (or says why not).</summary>
+    Task<IngestResult> IngestAsync(IngestRequest request);
+
+    /// <summary>Applies the requests of one bulk batch in order; one result per request.</summary>
+    Task<IngestResult[]> IngestManyAsync(IngestRequest[] requests);
+}

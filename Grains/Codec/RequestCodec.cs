@@ -1,0 +1,139 @@
+namespace Analytics.Grains.Codec;
+
+/// <summary>Versioned binary form of <see cref="IngestRequest"/>, used in journal records.</summary>
+public static class RequestCodec
+{
+    private const byte Version = 1;
+
+    /// <summary>Writes <paramref name="r"/> to <paramref name="w"/>.</summary>
+    public static void Write(BinaryWriter w, IngestRequest r)
+    {
+        w.Write(Version);
+        w.Write(r.AppId);
+        w.Write(r.DeviceId);
+        w.WriteVar(r.Timestamp);
+        w.WriteVar(r.ReceivedAt);
+        w.Write(r.TimeZone);
+        byte flags = 0;
+        if (r.BeginSession) flags |= 1;
+        if (r.EndSession) flags |= 2;
+        if (r.IgnoreCooldown) flags |= 4;
+        if (r.HasSessionDuration) flags |= 8;
+        if (r.HasLocation) flags |= 16;
+        if (r.Metrics is not null) flags |= 32;
+        w.Write(flags);
+        w.WriteVar(r.SessionDuration);
+        if (r.Metrics is { } m)
+        {
+            for (var i = 0; i < MetricCatalog.Count; i++)
+            {
+                w.WriteNullable(m.Get(i));
+            }
+        }
+
+        w.Write(r.Country);
+        w.Write(r.City);
+        w.Write(r.Fingerprint);
+        w.WriteVar(r.Events.Count);
+        foreach (var e in r.Events)
+        {
+            w.Write(e.Key);
+            w.WriteVar(e.Count);
+            WriteDecimal(w, e.Sum);
+            WriteDecimal(w, e.Dur);
+            w.WriteVar(e.Timestamp);
+            w.WriteVar(e.Segments.Count);
+            foreach (var (k, v) in e.Segments)
+            {
+                w.Write(k);
+                w.Write(v);
+            }
+        }
+    }
+
+    /// <summary>Reads a request written by <see cref="Write"/>.</summary>
+    public static IngestRequest Read(BinaryReader r)
+    {
+        var version = r.ReadByte();
+        if (version != Version)
+        {
+            throw new InvalidDataException($"Unknown request version {version}.");
+        }
+
+        var appId = r.ReadString();
+        var deviceId = r.ReadString();
+        var timestamp = r.ReadVar();
+        var receivedAt = r.ReadVar();
+        var zone = r.ReadString();
+        var flags = r.ReadByte();
+        var duration = (int)r.ReadVar();
+        Metrics? metrics = null;
+        if ((flags & 32) != 0)
+        {
+            var v = new string?[MetricCatalog.Count];
+            for (var i = 0; i < v.Length; i++)
+            {
+                v[i] = r.ReadNullableString();
+            }
+
+            metrics = new Metrics
+            {
+                Os = v[0], OsVersion = v[1], Device = v[2], Resolution = v[3], Carrier = v[4],
+                AppVersion = v[5], Density = v[6], Locale = v[7], DeviceType = v[8], Manufacturer = v[9],
+            };
+        }
+
+        var country = r.ReadString();
+        var city = r.ReadString();
+        var fingerprint = r.ReadUInt64();
+        var eventCount = (int)r.ReadVar();
+        var events = new IngestEvent[eventCount];
+        for (var i = 0; i < eventCount; i++)
+        {
+            var key = r.ReadString();
+            var count = r.ReadVar();
+            var sum = ReadDecimal(r);
+            var dur = ReadDecimal(r);
+            var ts = r.ReadVar();
+            var segCount = (int)r.ReadVar();
+            var segs = new KeyValuePair<string, string>[segCount];
+            for (var j = 0; j < segCount; j++)
+            {
+                segs[j] = new KeyValuePair<string, string>(r.ReadString(), r.ReadString());
+            }
+
+            events[i] = new IngestEvent { Key = key, Count = count, Sum = sum, Dur = dur, Timestamp = ts, Segments = segs };
+        }
+
+        return new IngestRequest
+        {
+            AppId = appId,
+            DeviceId = deviceId,
+            Timestamp = timestamp,
+            ReceivedAt = receivedAt,
+            TimeZone = zone,
+            BeginSession = (flags & 1) != 0,
+            EndSession = (flags & 2) != 0,
+            IgnoreCooldown = (flags & 4) != 0,
+            HasSessionDuration = (flags & 8) != 0,
+            HasLocation = (flags & 16) != 0,
+            SessionDuration = duration,
+            Metrics = metrics,
+            Country = country,
+            City = city,
+            Fingerprint = fingerprint,
+            Events = events,
+        };
+    }
+
+    private static void WriteDecimal(BinaryWriter w, decimal? value)
+    {
+        w.Write(value.HasValue);
+        if (value is { } d)
+        {
+            w.Write(d);
+        }
+    }
+
+    private static decimal? ReadDecimal(BinaryReader r) => r.ReadBoolean() ? r.ReadDecimal() : null;
+}

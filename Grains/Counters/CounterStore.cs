@@ -1,0 +1,407 @@
+using Analytics.Grains.Codec;
+using Analytics.Grains.Storage;
+using Azure.Data.Tables;
+
+namespace Analytics.Grains.Counters;
+
+/// <summary>
+/// The in-memory documents, meta sets and journal watermarks of one counter grain, and how
+/// they are loaded from and written to one Table Storage partition (docs/storage.md).
+/// </summary>
+public sealed class CounterStore
+{
+    private const string MetaRow = "~meta";
+    private static readonly TimeSpan WatermarkRetention = TimeSpan.FromDays(14);
+
+    private readonly Dictionary<string, Doc> _docs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _meta = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _metaIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Set, char Shard), int> _shardCounts = [];
+    private readonly Dictionary<string, (long Segment, long Touched)> _watermarks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
+    private readonly string _partition;
+    private readonly LimitKind _limits;
+    private bool _metaDirty;
+
+    /// <summary>Creates an empty store for counter grain <paramref name="key"/>.</summary>
+    public CounterStore(CounterKey key)
+    {
+        _partition = KeyEncoding.Encode(key.ToString());
+        _limits = key.Collection.StartsWith(Collections.EventPrefix, StringComparison.Ordinal) ? LimitKind.Event
+            : key.Collection is Collections.Users or Collections.LastSeen or Collections.Retention ? LimitKind.None
+            : LimitKind.Metric;
+    }
+
+    private enum LimitKind
+    {
+        None,
+        Metric,
+        Event,
+    }
+
+    /// <summary>Whether anything changed since the last write.</summary>
+    public bool IsDirty => _metaDirty || _docs.Values.Any(d => d.Dirty);
+
+    /// <summary>The in-memory watermark of a journal.</summary>
+    public long Watermark(string journalId) => _watermarks.TryGetValue(journalId, out var w) ? w.Segment : 0;
+
+    /// <summary>The durable watermark of a journal.</summary>
+    public long Durable(string journalId) => _durable.GetValueOrDefault(journalId);
+
+    /// <summary>Loads the partition.</summary>
+    public async Task LoadAsync(TableClient table)
+    {
+        var rows = await TableStore.ReadPartitionAsync(table, _partition, "counter-load").ConfigureAwait(false);
+        var parts = new Dictionary<string, SortedDictionary<int, byte[]>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (row.RowKey == MetaRow)
+            {
+                var (wm, meta, _) = DocCodec.DecodeMeta(BinaryChunks.Read(row));
+                foreach (var (j, w) in wm)
+                {
+                    _watermarks[j] = w;
+                    _durable[j] = w.Segment;
+                }
+
+                foreach (var (set, values) in meta)
+                {
+                    foreach (var v in values)
+                    {
+                        AddMeta(set, v);
+                    }
+                }
+
+                continue;
+            }
+
+            var hash = row.RowKey.LastIndexOf('#');
+            var doc = KeyEncoding.Decode(row.RowKey[..hash]);
+            var part = int.Parse(row.RowKey.AsSpan(hash + 1), System.Globalization.CultureInfo.InvariantCulture);
+            if (!parts.TryGetValue(doc, out var list))
+            {
+                parts[doc] = list = [];
+            }
+
+            list[part] = BinaryChunks.Read(row);
+        }
+
+        foreach (var (doc, list) in parts)
+        {
+            var bytes = list.Values.SelectMany(b => b).ToArray();
+            _docs[doc] = new Doc(DocCodec.DecodeDoc(bytes)) { Parts = list.Count };
+        }
+
+        _metaDirty = false;
+    }
+
+    /// <summary>Applies a batch if it is the next contiguous range of its journal.</summary>
+    public CounterAck Apply(CounterBatch batch, long nowMs)
+    {
+        var wm = Watermark(batch.JournalId);
+        if (batch.To <= wm)
+        {
+            return new CounterAck { Status = BatchStatus.Duplicate, Watermark = wm, Durable = Durable(batch.JournalId) };
+        }
+
+        if (batch.From != wm)
+        {
+            return new CounterAck { Status = BatchStatus.Gap, Watermark = wm, Durable = Durable(batch.JournalId) };
+        }
+
+        HashSet<(string Set, string Value)>? rejected = null;
+        for (var i = 0; i < batch.MetaSets.Length; i++)
+        {
+            var set = batch.MetaSets[i];
+            var value = batch.MetaValues[i];
+            if (_metaIndex.TryGetValue(set, out var existing) && existing.Contains(value))
+            {
+                continue;
+            }
+
+            if (Allowed(set, value, rejected))
+            {
+                AddMeta(set, value);
+                _metaDirty = true;
+            }
+            else
+            {
+                (rejected ??= []).Add((set, value));
+            }
+        }
+
+        for (var i = 0; i < batch.Docs.Length; i++)
+        {
+            var docId = batch.Docs[i];
+            var path = batch.Paths[i];
+            if (rejected is not null && IsRejected(docId, path, rejected))
+            {
+                continue;
+            }
+
+            if (!_docs.TryGetValue(docId, out var doc))
+            {
+                _docs[docId] = doc = new Doc(new Dictionary<string, decimal>(StringComparer.Ordinal));
+            }
+
+            doc.Add(path, batch.Values[i]);
+        }
+
+        _watermarks[batch.JournalId] = (batch.To, nowMs);
+        _metaDirty = true;
+        return new CounterAck { Status = BatchStatus.Applied, Watermark = batch.To, Durable = Durable(batch.JournalId) };
+    }
+
+    /// <summary>An immutable copy of the requested documents (all when null) and the meta sets.</summary>
+    public CounterSnapshot Read(string[]? docs)
+    {
+        var result = new Dictionary<string, IReadOnlyDictionary<string, decimal>>(StringComparer.Ordinal);
+        if (docs is null)
+        {
+            foreach (var (id, doc) in _docs)
+            {
+                result[id] = doc.Snapshot();
+            }
+        }
+        else
+        {
+            foreach (var id in docs)
+            {
+                if (_docs.TryGetValue(id, out var doc))
+                {
+                    result[id] = doc.Snapshot();
+                }
+            }
+        }
+
+        var meta = new Dictionary<string, string[]>(_meta.Count, StringComparer.Ordinal);
+        foreach (var (set, values) in _meta)
+        {
+            meta[set] = [.. values];
+        }
+
+        return new CounterSnapshot { Docs = result, Meta = meta };
+    }
+
+    /// <summary>Writes dirty documents and the meta row; returns false when there was nothing to write.</summary>
+    public async Task<bool> WriteAsync(TableClient table, long nowMs)
+    {
+        if (!IsDirty)
+        {
+            return false;
+        }
+
+        var actions = new List<TableTransactionAction>();
+        var written = new List<Doc>();
+        var parts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (id, doc) in _docs)
+        {
+            if (!doc.Dirty)
+            {
+                continue;
+            }
+
+            var bytes = DocCodec.EncodeDoc(doc.Values);
+            var count = Math.Max(1, (bytes.Length + BinaryChunks.MaxPayload - 1) / BinaryChunks.MaxPayload);
+            for (var p = 0; p < count; p++)
+            {
+                var start = p * BinaryChunks.MaxPayload;
+                var entity = new TableEntity(_partition, RowKey(id, p));
+                BinaryChunks.Write(entity, bytes.AsSpan(start, Math.Min(BinaryChunks.MaxPayload, bytes.Length - start)));
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            }
+
+            for (var p = count; p < doc.Parts; p++)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, RowKey(id, p))));
+            }
+
+            parts[id] = count;
+            written.Add(doc);
+        }
+
+        // Forget watermarks of journals that have not sent anything for a long time: a journal
+        // that old has been trimmed or replayed, so no range of it can arrive again.
+        var cutoff = nowMs - (long)WatermarkRetention.TotalMilliseconds;
+        foreach (var stale in _watermarks.Where(w => w.Value.Touched < cutoff).Select(w => w.Key).ToList())
+        {
+            _watermarks.Remove(stale);
+            _durable.Remove(stale);
+        }
+
+        var snapshot = new Dictionary<string, (long, long)>(_watermarks, StringComparer.Ordinal);
+        var metaEntity = new TableEntity(_partition, MetaRow);
+        BinaryChunks.Write(metaEntity, DocCodec.EncodeMeta(snapshot, _meta, parts));
+        actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, metaEntity));
+
+        // Documents and watermark go in one entity-group transaction when they fit, so a crash
+        // never leaves documents that contain a range the watermark does not cover.
+        foreach (var batch in Batches(actions))
+        {
+            await TableStore.SubmitAsync(table, batch, "counter-write").ConfigureAwait(false);
+        }
+
+        foreach (var doc in written)
+        {
+            doc.Dirty = false;
+        }
+
+        foreach (var (id, count) in parts)
+        {
+            _docs[id].Parts = count;
+        }
+
+        foreach (var (j, w) in snapshot)
+        {
+            _durable[j] = w.Item1;
+        }
+
+        _metaDirty = false;
+        return true;
+    }
+
+    /// <summary>Deletes the partition and forgets everything.</summary>
+    public async Task ClearAsync(TableClient table)
+    {
+        var rows = await TableStore.ReadPartitionAsync(table, _partition, "counter-clear").ConfigureAwait(false);
+        var deletes = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, r.RowKey))).ToList();
+        foreach (var chunk in deletes.Chunk(TableStore.MaxBatch))
+        {
+            await TableStore.SubmitAsync(table, chunk, "counter-clear").ConfigureAwait(false);
+        }
+
+        var watermarks = new Dictionary<string, (long, long)>(_watermarks);
+        _docs.Clear();
+        _meta.Clear();
+        _metaIndex.Clear();
+        _shardCounts.Clear();
+        foreach (var (j, w) in watermarks)
+        {
+            // Keep the watermarks: ranges already applied must stay applied-once after a reset.
+            _watermarks[j] = w;
+        }
+
+        _metaDirty = true;
+    }
+
+    private static IEnumerable<List<TableTransactionAction>> Batches(List<TableTransactionAction> actions)
+    {
+        var current = new List<TableTransactionAction>();
+        long bytes = 0;
+        foreach (var a in actions)
+        {
+            var size = a.Entity is TableEntity e && e.TryGetValue("N", out var n) && n is int chunks ? chunks * BinaryChunks.ChunkSize : 1024;
+            if (current.Count > 0 && (current.Count == TableStore.MaxBatch || bytes + size > TableStore.MaxBatchBytes))
+            {
+                yield return current;
+                current = [];
+                bytes = 0;
+            }
+
+            current.Add(a);
+            bytes += size;
+        }
+
+        if (current.Count > 0)
+        {
+            yield return current;
+        }
+    }
+
+    private static string RowKey(string doc, int part) => string.Concat(KeyEncoding.Encode(doc), "#", part.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private bool Allowed(string set, string value, HashSet<(string Set, string Value)>? rejected)
+    {
+        switch (_limits)
+        {
+            case LimitKind.Metric:
+                return _shardCounts.GetValueOrDefault((set, CounterLimits.Shard(value))) < CounterLimits.MetricValuesPerShard;
+            case LimitKind.Event:
+                if (set == "segments")
+                {
+                    return !_meta.TryGetValue("segments", out var keys) || keys.Count < CounterLimits.SegmentKeysPerEvent;
+                }
+
+                if (rejected is not null && rejected.Contains(("segments", set)))
+                {
+                    return false;
+                }
+
+                return _shardCounts.GetValueOrDefault((set, CounterLimits.Shard(value))) < CounterLimits.SegmentValuesPerShard;
+            default:
+                return true;
+        }
+    }
+
+    private bool IsRejected(string docId, string path, HashSet<(string Set, string Value)> rejected)
+    {
+        if (_limits == LimitKind.Event)
+        {
+            var bar = docId.IndexOf('|');
+            if (bar <= 0)
+            {
+                return false;
+            }
+
+            var segment = docId[..bar];
+            if (segment == Domain.EventRules.NoSegment)
+            {
+                return false;
+            }
+
+            return rejected.Contains(("segments", segment)) || (CounterLimits.ValueOf(path) is { } v && rejected.Contains((segment, v)));
+        }
+
+        if (_limits == LimitKind.Metric && CounterLimits.ValueOf(path) is { } value)
+        {
+            foreach (var (_, v) in rejected)
+            {
+                if (v == value)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private void AddMeta(string set, string value)
+    {
+        if (!_metaIndex.TryGetValue(set, out var index))
+        {
+            _metaIndex[set] = index = new HashSet<string>(StringComparer.Ordinal);
+            _meta[set] = [];
+        }
+
+        if (index.Add(value))
+        {
+            _meta[set].Add(value);
+            if (_limits != LimitKind.None)
+            {
+                var key = (set, CounterLimits.Shard(value));
+                _shardCounts[key] = _shardCounts.GetValueOrDefault(key) + 1;
+            }
+        }
+    }
+
+    private sealed class Doc(Dictionary<string, decimal> values)
+    {
+        private IReadOnlyDictionary<string, decimal>? _snapshot;
+
+        public Dictionary<string, decimal> Values { get; } = values;
+        public bool Dirty { get; set; }
+        public int Parts { get; set; }
+
+        public void Add(string path, decimal value)
+        {
+            ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(Values, path, out _);
+            slot += value;
+            Dirty = true;
+            _snapshot = null;
+        }
+
+        public IReadOnlyDictionary<string, decimal> Snapshot() =>
+            _snapshot ??= System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(Values, StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,210 @@
+using Analytics.Grains.Storage;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Grains.Devices;
+
+/// <summary>
+/// Persisted device states of one bucket of one app. Reentrant so that callers waiting for a
+/// durable write do not block loads; every mutation is synchronous, so turns never interleave
+/// in the middle of one, and one write runs at a time.
+/// </summary>
+[Reentrant]
+public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
+{
+    private const string MetaRow = "~meta";
+    private static readonly TimeSpan DurableWindow = TimeSpan.FromMilliseconds(200);
+
+    private readonly Dictionary<string, Entry> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
+    private TaskCompletionSource? _nextWrite;
+    private Task? _writing;
+    private IGrainTimer? _soon;
+    private TableClient _table = null!;
+    private string _partition = null!;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _partition = KeyEncoding.Encode(this.GetPrimaryKeyString());
+        _table = await tables.DevicesAsync();
+        foreach (var row in await TableStore.ReadPartitionAsync(_table, _partition, "bucket-load", cancellationToken))
+        {
+            if (row.RowKey == MetaRow)
+            {
+                var saved = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(row.GetString("W") ?? "{}") ?? [];
+                foreach (var (journal, w) in saved)
+                {
+                    _watermarks[journal] = w;
+                    _durable[journal] = w;
+                }
+
+                continue;
+            }
+
+            _devices[KeyEncoding.Decode(row.RowKey)] = new Entry(row.GetInt64("Q") ?? 0, row.GetBinary("S") ?? []);
+        }
+
+        var period = TimeSpan.FromMilliseconds(options.Value.CheckpointMs);
+        this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = false });
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => WriteAsync();
+
+    Task<byte[]?> IDeviceBucketGrain.LoadAsync(string deviceId) =>
+        Task.FromResult(_devices.TryGetValue(deviceId, out var e) ? e.State : null);
+
+    Task<CounterAck> IDeviceBucketGrain.PutAsync(DeviceStateBatch batch)
+    {
+        var wm = _watermarks.GetValueOrDefault(batch.JournalId);
+        if (batch.To <= wm)
+        {
+            return Task.FromResult(new CounterAck { Status = BatchStatus.Duplicate, Watermark = wm, Durable = _durable.GetValueOrDefault(batch.JournalId) });
+        }
+
+        if (batch.From != wm)
+        {
+            return Task.FromResult(new CounterAck { Status = BatchStatus.Gap, Watermark = wm, Durable = _durable.GetValueOrDefault(batch.JournalId) });
+        }
+
+        for (var i = 0; i < batch.DeviceIds.Length; i++)
+        {
+            Put(batch.DeviceIds[i], batch.Seqs[i], batch.States[i]);
+        }
+
+        _watermarks[batch.JournalId] = batch.To;
+        return Task.FromResult(new CounterAck { Status = BatchStatus.Applied, Watermark = batch.To, Durable = _durable.GetValueOrDefault(batch.JournalId) });
+    }
+
+    async Task IDeviceBucketGrain.PutDurableAsync(string deviceId, long seq, byte[] state)
+    {
+        if (!Put(deviceId, seq, state) && !_devices[deviceId].Dirty)
+        {
+            return;
+        }
+
+        var waiter = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _soon ??= this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(DurableWindow, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+        await waiter.Task;
+    }
+
+    async Task<long> IDeviceBucketGrain.FlushAsync(string journalId)
+    {
+        await WriteAsync();
+        return _durable.GetValueOrDefault(journalId);
+    }
+
+    Task<long> IDeviceBucketGrain.GetWatermarkAsync(string journalId) => Task.FromResult(_watermarks.GetValueOrDefault(journalId));
+
+    Task<int> IDeviceBucketGrain.CountAsync() => Task.FromResult(_devices.Count);
+
+    async Task IDeviceBucketGrain.ClearAsync()
+    {
+        var rows = await TableStore.ReadPartitionAsync(_table, _partition, "bucket-clear");
+        foreach (var chunk in rows.Where(r => r.RowKey != MetaRow).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, r.RowKey))).Chunk(TableStore.MaxBatch))
+        {
+            await TableStore.SubmitAsync(_table, chunk, "bucket-clear");
+        }
+
+        _devices.Clear();
+    }
+
+    private bool Put(string deviceId, long seq, byte[] state)
+    {
+        if (_devices.TryGetValue(deviceId, out var existing) && existing.Seq >= seq)
+        {
+            return false;
+        }
+
+        _devices[deviceId] = new Entry(seq, state) { Dirty = true };
+        return true;
+    }
+
+    private async Task WriteAsync()
+    {
+        // One write at a time; a caller arriving during a write waits for it and then writes what is left.
+        while (_writing is { } running)
+        {
+            await running;
+        }
+
+        var write = WriteOnceAsync();
+        _writing = write;
+        try
+        {
+            await write;
+        }
+        finally
+        {
+            _writing = null;
+        }
+    }
+
+    private async Task WriteOnceAsync()
+    {
+        _soon?.Dispose();
+        _soon = null;
+        var waiters = _nextWrite;
+        _nextWrite = null;
+        var dirty = _devices.Where(d => d.Value.Dirty).Select(d => (d.Key, d.Value)).ToList();
+        var watermarks = new Dictionary<string, long>(_watermarks, StringComparer.Ordinal);
+        var metaChanged = watermarks.Any(w => _durable.GetValueOrDefault(w.Key) != w.Value);
+        if (dirty.Count == 0 && !metaChanged)
+        {
+            waiters?.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            var actions = new List<TableTransactionAction>(dirty.Count + 1);
+            foreach (var (id, entry) in dirty)
+            {
+                var entity = new TableEntity(_partition, KeyEncoding.Encode(id)) { ["Q"] = entry.Seq, ["S"] = entry.State };
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            }
+
+            var meta = new TableEntity(_partition, MetaRow) { ["W"] = System.Text.Json.JsonSerializer.Serialize(watermarks) };
+
+            // The watermark row goes last: it may only claim what is already written.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, meta));
+            foreach (var chunk in actions.Chunk(TableStore.MaxBatch))
+            {
+                await TableStore.SubmitAsync(_table, chunk, "bucket-write");
+            }
+
+            foreach (var (id, entry) in dirty)
+            {
+                if (_devices.TryGetValue(id, out var current) && ReferenceEquals(current, entry))
+                {
+                    current.Dirty = false;
+                }
+            }
+
+            foreach (var (j, w) in watermarks)
+            {
+                _durable[j] = w;
+            }
+
+            waiters?.TrySetResult();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogWriteFailed(logger, e, this.GetPrimaryKeyString());
+            waiters?.TrySetException(e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device bucket {Key} could not write; will retry")]
+    private static partial void LogWriteFailed(ILogger logger, Exception e, string key);
+
+    private sealed class Entry(long seq, byte[] state)
+    {
+        public long Seq { get; } = seq;
+        public byte[] State { get; } = state;
+        public bool Dirty { get; set; }
+    }
+}

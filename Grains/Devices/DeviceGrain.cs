@@ -1,0 +1,95 @@
+using Analytics.Grains.Codec;
+using Analytics.Grains.Domain;
+using Analytics.Grains.Journal;
+using Analytics.Grains.Pipeline;
+using Analytics.Grains.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Grains.Devices;
+
+/// <summary>
+/// One device of one app. Applies its requests in order with the pure session rules,
+/// journals each one and answers once it is durable. No timers, a few hundred bytes of
+/// state, collected after two idle minutes or right after its session ends.
+/// </summary>
+[CollectionAgeLimit(Minutes = 2)]
+public sealed class DeviceGrain(IngestJournal journal, IOptions<StorageOptions> options) : Grain, IDeviceGrain
+{
+    private string _deviceId = null!;
+    private IDeviceBucketGrain _bucket = null!;
+    private DeviceState _state = null!;
+    private byte[] _encoded = null!;
+    private long _savedSeq;
+    private Task<bool> _lastDurable = Task.FromResult(true);
+
+    /// <summary>The grain key of a device.</summary>
+    public static string KeyOf(string appId, string deviceId) => string.Concat(appId, ":", deviceId);
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var appId = key[..key.IndexOf(':')];
+        _deviceId = key[(appId.Length + 1)..];
+        _bucket = GrainFactory.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(appId, _deviceId, options.Value.DeviceBuckets));
+        var stored = await _bucket.LoadAsync(_deviceId);
+        _state = stored is null ? new DeviceState() : DeviceStateCodec.Decode(stored);
+        _encoded = stored ?? DeviceStateCodec.Encode(_state);
+        _savedSeq = _state.Seq;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Hand the newest state to the bucket and wait until it is written, so a later
+        // activation anywhere in the cluster starts from it.
+        if (_state.Seq != _savedSeq)
+        {
+            await _bucket.PutDurableAsync(_deviceId, _state.Seq, _encoded);
+        }
+    }
+
+    async Task<IngestResult> IDeviceGrain.IngestAsync(IngestRequest request) => await ApplyAsync(request);
+
+    async Task<IngestResult[]> IDeviceGrain.IngestManyAsync(IngestRequest[] requests)
+    {
+        var results = new IngestResult[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            results[i] = await ApplyAsync(requests[i]);
+        }
+
+        return results;
+    }
+
+    private async Task<IngestResult> ApplyAsync(IngestRequest request)
+    {
+        var before = _encoded;
+        var increments = new CounterIncrements();
+        var outcome = SessionRules.Apply(_state, request, TimeZones.Get(request.TimeZone), increments);
+        if (outcome == SessionRules.Outcome.Duplicate)
+        {
+            // The original is applied; answer once it is durable, like the original.
+            return await _lastDurable ? IngestResult.Duplicate : IngestResult.Pending;
+        }
+
+        _state.Seq++;
+        var after = DeviceStateCodec.Encode(_state);
+        var entry = new JournalEntry { Seq = _state.Seq, StateBefore = before, Request = request, StateAfter = after, Increments = increments };
+        if (!journal.TryAppend(entry, out var durable))
+        {
+            _state = DeviceStateCodec.Decode(before);
+            return IngestResult.Overloaded;
+        }
+
+        _encoded = after;
+        _lastDurable = durable;
+        if (request.EndSession && !request.BeginSession)
+        {
+            // Sessions end far more often than devices return within two minutes: free the memory now.
+            DeactivateOnIdle();
+        }
+
+        return await durable ? IngestResult.Success : IngestResult.Pending;
+    }
+}

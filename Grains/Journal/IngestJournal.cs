@@ -1,0 +1,426 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Analytics.Grains.Storage;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Grains.Journal;
+
+/// <summary>
+/// The silo's group-committed journal of accepted requests (docs/durability.md). Appends are
+/// in-memory and cheap; a background loop cuts segments at most every
+/// <see cref="StorageOptions.JournalFlushMs"/>, writes each as one compressed entity, and,
+/// in segment order, hands the entries to the consumers and completes the waiting callers.
+/// The buffer of records not yet durable is bounded; when it is full, appends are refused.
+/// </summary>
+public sealed partial class IngestJournal : IAsyncDisposable
+{
+    /// <summary>Largest uncompressed segment; a bigger buffer is cut into several segments.</summary>
+    public const int MaxSegmentBytes = 1024 * 1024;
+
+    private static readonly Meter Meter = new(TableStore.MeterName);
+    private static readonly Counter<long> Appended = Meter.CreateCounter<long>("analytics.journal.records", description: "Records appended to the journal");
+    private static readonly Counter<long> Refused = Meter.CreateCounter<long>("analytics.journal.refused", description: "Appends refused because the journal buffer was full");
+    private static readonly Histogram<double> CommitLatency = Meter.CreateHistogram<double>("analytics.journal.commit", unit: "ms", description: "Time to write one journal segment");
+
+    private readonly TableStore _store;
+    private readonly StorageOptions _options;
+    private readonly ILogger<IngestJournal> _logger;
+    private readonly object _gate = new();
+    private readonly Queue<Segment> _sealed = new();
+    private readonly SortedDictionary<long, Segment> _inFlight = [];
+    private readonly Dictionary<long, int> _writtenParts = [];
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly SemaphoreSlim _slots;
+    private readonly List<ISegmentConsumer> _consumers = [];
+    private readonly CancellationTokenSource _stop = new();
+    private Segment _current;
+    private long _nextSegment = 1;
+    private long _nextDeliver = 1;
+    private long _lastTrimmed;
+    private long _pendingRecords;
+    private long _pendingBytes;
+    private long _lastCut;
+    private bool _accepting;
+    private Task? _flushLoop;
+    private Task? _trimLoop;
+    private TableClient? _table;
+
+    /// <summary>Creates a journal with a fresh id for this process.</summary>
+    public IngestJournal(TableStore store, IOptions<StorageOptions> options, ILogger<IngestJournal> logger)
+    {
+        _store = store;
+        _options = options.Value;
+        _logger = logger;
+        _slots = new SemaphoreSlim(Math.Max(1, _options.JournalConcurrency));
+        var host = Environment.MachineName.Length > 40 ? Environment.MachineName[..40] : Environment.MachineName;
+        JournalId = KeyEncoding.Encode($"{host}-{Guid.NewGuid():N}");
+        _current = new Segment();
+    }
+
+    /// <summary>This journal's id (its partition in the journal table).</summary>
+    public string JournalId { get; }
+
+    /// <summary>Whether appends are accepted.</summary>
+    public bool IsAccepting => Volatile.Read(ref _accepting);
+
+    /// <summary>Segments delivered to consumers so far (the newest).</summary>
+    public long LastDelivered => Interlocked.Read(ref _nextDeliver) - 1;
+
+    /// <summary>Records waiting to become durable.</summary>
+    public long PendingRecords => Interlocked.Read(ref _pendingRecords);
+
+    /// <summary>Registers a consumer of committed segments (before <see cref="StartAsync"/>).</summary>
+    public void Attach(ISegmentConsumer consumer) => _consumers.Add(consumer);
+
+    /// <summary>Registers the journal as open and starts the write and trim loops.</summary>
+    public async Task StartAsync(string silo, CancellationToken ct)
+    {
+        _table = await _store.JournalAsync().ConfigureAwait(false);
+        var registry = await _store.JournalsAsync().ConfigureAwait(false);
+        var row = new TableEntity(JournalRegistry.Partition, JournalId)
+        {
+            ["Host"] = Environment.MachineName,
+            ["Silo"] = silo,
+            ["Pid"] = Environment.ProcessId,
+            ["Started"] = DateTimeOffset.UtcNow,
+        };
+        await TableStore.SubmitAsync(registry, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)], "journal-register", ct).ConfigureAwait(false);
+        Volatile.Write(ref _accepting, true);
+        _flushLoop = Task.Run(FlushLoopAsync, CancellationToken.None);
+        _trimLoop = Task.Run(TrimLoopAsync, CancellationToken.None);
+        LogStarted(_logger, JournalId);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entry"/>; false when the journal is full or closed. On success
+    /// <paramref name="durable"/> completes with true once the entry is durable and handed on,
+    /// or with false if that takes longer than the configured wait (it stays queued).
+    /// </summary>
+    public bool TryAppend(JournalEntry entry, out Task<bool> durable)
+    {
+        var bytes = entry.EstimatedBytes;
+        lock (_gate)
+        {
+            if (!_accepting || _pendingRecords >= _options.JournalMaxPendingRecords || _pendingBytes + bytes > _options.JournalMaxPendingBytes)
+            {
+                durable = Task.FromResult(false);
+                Refused.Add(1);
+                return false;
+            }
+
+            if (_current.Bytes + bytes > MaxSegmentBytes && _current.Entries.Count > 0)
+            {
+                SealCurrent();
+            }
+
+            _current.Entries.Add(entry);
+            _current.Bytes += bytes;
+            _pendingRecords++;
+            _pendingBytes += bytes;
+            durable = _current.Waiters.Task;
+            if (_current.Entries.Count == 1)
+            {
+                _signal.Release();
+            }
+        }
+
+        Appended.Add(1);
+        return true;
+    }
+
+    /// <summary>Stops accepting, writes everything, drains the consumers, trims and closes the journal.</summary>
+    public async Task CloseAsync(CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            if (!_accepting && _flushLoop is null)
+            {
+                return;
+            }
+
+            _accepting = false;
+        }
+
+        _signal.Release();
+        var waited = Stopwatch.StartNew();
+        while (PendingRecords > 0 && !ct.IsCancellationRequested)
+        {
+            _signal.Release();
+            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                LogCloseStuck(_logger, PendingRecords);
+                return;
+            }
+        }
+
+        foreach (var consumer in _consumers)
+        {
+            await consumer.DrainAsync(ct).ConfigureAwait(false);
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await TrimAsync(LastDelivered, ct).ConfigureAwait(false);
+        if (LastDelivered == _lastTrimmed)
+        {
+            var registry = await _store.JournalsAsync().ConfigureAwait(false);
+            var row = new TableEntity(JournalRegistry.Partition, JournalId);
+            await TableStore.SubmitAsync(registry, [new TableTransactionAction(TableTransactionActionType.Delete, row)], "journal-close", ct).ConfigureAwait(false);
+            LogClosed(_logger, JournalId, LastDelivered);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _signal.Release();
+        foreach (var t in new[] { _flushLoop, _trimLoop })
+        {
+            if (t is not null)
+            {
+                try
+                {
+                    await t.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private void SealCurrent()
+    {
+        _current.Number = _nextSegment++;
+        _sealed.Enqueue(_current);
+        _current = new Segment();
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _signal.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            while (true)
+            {
+                Segment? next;
+                lock (_gate)
+                {
+                    if (_sealed.Count == 0 && _current.Entries.Count > 0)
+                    {
+                        var wait = _options.JournalFlushMs - (Environment.TickCount64 - _lastCut);
+                        if (wait > 0 && _accepting)
+                        {
+                            next = null;
+                        }
+                        else
+                        {
+                            SealCurrent();
+                            next = _sealed.Dequeue();
+                        }
+                    }
+                    else
+                    {
+                        next = _sealed.Count > 0 ? _sealed.Dequeue() : null;
+                        if (next is null)
+                        {
+                            break;
+                        }
+                    }
+                }
+
+                if (next is null)
+                {
+                    var wait = _options.JournalFlushMs - (Environment.TickCount64 - Volatile.Read(ref _lastCut));
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
+                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                Volatile.Write(ref _lastCut, Environment.TickCount64);
+                lock (_gate)
+                {
+                    _inFlight[next.Number] = next;
+                }
+
+                _ = Task.Run(() => WriteAsync(next), CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task WriteAsync(Segment segment)
+    {
+        var started = Stopwatch.StartNew();
+        try
+        {
+            var payload = SegmentCodec.Encode(segment.Entries);
+            var actions = JournalRows.Build(JournalId, segment.Number, payload);
+            var attempt = 0;
+            while (true)
+            {
+                try
+                {
+                    var t0 = Stopwatch.GetTimestamp();
+                    await TableStore.SubmitAsync(_table!, actions, "journal-write").ConfigureAwait(false);
+                    CommitLatency.Record(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                    lock (_gate)
+                    {
+                        _writtenParts[segment.Number] = actions.Count;
+                    }
+
+                    break;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    attempt++;
+                    if (attempt == 1 || attempt % 50 == 0)
+                    {
+                        LogWriteFailed(_logger, e, segment.Number, attempt);
+                    }
+
+                    if (started.ElapsedMilliseconds > _options.JournalCommitWaitMs)
+                    {
+                        // Callers give up waiting (503); the segment stays queued and will be written.
+                        segment.Waiters.TrySetResult(false);
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt)), CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
+            segment.Committed = true;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+
+        Deliver();
+    }
+
+    private void Deliver()
+    {
+        lock (_gate)
+        {
+            while (_inFlight.TryGetValue(_nextDeliver, out var segment) && segment.Committed)
+            {
+                _inFlight.Remove(_nextDeliver);
+                foreach (var consumer in _consumers)
+                {
+                    try
+                    {
+                        consumer.OnCommitted(segment.Number, segment.Entries);
+                    }
+                    catch (Exception e)
+                    {
+                        LogConsumerFailed(_logger, e, segment.Number);
+                    }
+                }
+
+                _pendingRecords -= segment.Entries.Count;
+                _pendingBytes -= segment.Bytes;
+                segment.Waiters.TrySetResult(true);
+                _nextDeliver++;
+            }
+        }
+    }
+
+    private async Task TrimLoopAsync()
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(500, _options.CheckpointMs / 2)), ct).ConfigureAwait(false);
+                var upTo = LastDelivered;
+                foreach (var consumer in _consumers)
+                {
+                    upTo = Math.Min(upTo, consumer.OldestUndurableSegment - 1);
+                }
+
+                await TrimAsync(upTo, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogTrimFailed(_logger, e);
+            }
+        }
+    }
+
+    private async Task TrimAsync(long upTo, CancellationToken ct)
+    {
+        if (upTo <= _lastTrimmed || _table is null)
+        {
+            return;
+        }
+
+        var deletes = new List<TableTransactionAction>(TableStore.MaxBatch);
+        for (var s = _lastTrimmed + 1; s <= upTo; s++)
+        {
+            int parts;
+            lock (_gate)
+            {
+                _writtenParts.Remove(s, out parts);
+            }
+
+            for (var p = 0; p < parts; p++)
+            {
+                deletes.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(JournalId, JournalRows.RowKey(s, p))));
+                if (deletes.Count == TableStore.MaxBatch)
+                {
+                    await TableStore.SubmitAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
+                    deletes.Clear();
+                }
+            }
+        }
+
+        await TableStore.SubmitAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
+        _lastTrimmed = upTo;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Journal {JournalId} open")]
+    private static partial void LogStarted(ILogger logger, string journalId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Journal {JournalId} closed cleanly after {Segments} segments")]
+    private static partial void LogClosed(ILogger logger, string journalId, long segments);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Journal close gave up with {Pending} records not durable; they will be replayed from storage where written")]
+    private static partial void LogCloseStuck(ILogger logger, long pending);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal segment {Segment} write failed (attempt {Attempt}); retrying")]
+    private static partial void LogWriteFailed(ILogger logger, Exception e, long segment, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A journal consumer failed on segment {Segment}")]
+    private static partial void LogConsumerFailed(ILogger logger, Exception e, long segment);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal trim failed; will retry")]
+    private static partial void LogTrimFailed(ILogger logger, Exception e);
+
+    private sealed class Segment
+    {
+        public long Number { get; set; }
+        public List<JournalEntry> Entries { get; } = [];
+        public int Bytes { get; set; }
+        public bool Committed { get; set; }
+        public TaskCompletionSource<bool> Waiters { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,56 @@
+using System.IO.Compression;
+using Analytics.Grains.Codec;
+
+namespace Analytics.Grains.Journal;
+
+/// <summary>Packs the records of one journal segment into one compressed payload, and back.</summary>
+public static class SegmentCodec
+{
+    private const byte Version = 1;
+
+    /// <summary>Encodes and compresses <paramref name="entries"/>.</summary>
+    public static byte[] Encode(IReadOnlyList<JournalEntry> entries)
+    {
+        using var ms = new MemoryStream(entries.Count * 200);
+        ms.WriteByte(Version);
+        using (var z = new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true))
+        using (var w = new BinaryWriter(z))
+        {
+            w.Write7BitEncodedInt(entries.Count);
+            foreach (var e in entries)
+            {
+                w.Write7BitEncodedInt64(e.Seq);
+                w.Write7BitEncodedInt(e.StateBefore.Length);
+                w.Write(e.StateBefore);
+                RequestCodec.Write(w, e.Request);
+            }
+        }
+
+        return ms.ToArray();
+    }
+
+    /// <summary>Decodes a payload made by <see cref="Encode"/>; the entries carry no derived data.</summary>
+    public static List<JournalEntry> Decode(byte[] payload)
+    {
+        if (payload.Length == 0 || payload[0] != Version)
+        {
+            throw new InvalidDataException("Unknown journal segment version.");
+        }
+
+        using var ms = new MemoryStream(payload, 1, payload.Length - 1, writable: false);
+        using var z = new BrotliStream(ms, CompressionMode.Decompress);
+        using var r = new BinaryReader(z);
+        var count = r.Read7BitEncodedInt();
+        var result = new List<JournalEntry>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var seq = r.Read7BitEncodedInt64();
+            var len = r.Read7BitEncodedInt();
+            var state = r.ReadBytes(len);
+            var request = RequestCodec.Read(r);
+            result.Add(new JournalEntry { Seq = seq, StateBefore = state, Request = request });
+        }
+
+        return result;
+    }
+}

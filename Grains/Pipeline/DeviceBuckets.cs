@@ -1,0 +1,14 @@
+
+namespace Analytics.Grains.Pipeline;
+
+/// <summary>Which <see cref="IDeviceBucketGrain"/> holds a device: a stable hash of the device id.</summary>
+public static class DeviceBuckets
+{
+    /// <summary>The bucket grain key of <paramref name="deviceId"/> in app <paramref name="appId"/>.</summary>
+    public static string KeyOf(string appId, string deviceId, int buckets) =>
+        string.Concat(appId, ":", ((int)(Storage.StableHash.Of(deviceId) % (ulong)Math.Max(1, buckets))).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Every bucket key of an app.</summary>
+    public static IEnumerable<string> AllOf(string appId, int buckets) =>
+        Enumerable.Range(0, Math.Max(1, buckets)).Select(b => string.Concat(appId, ":", b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,58 @@
+using Analytics.Grains.Journal;
+using Analytics.Grains.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Analytics.Grains.Pipeline;
+
+/// <summary>
+/// Hands the newest states of the devices of committed segments to their buckets every few
+/// seconds, so the journal can be trimmed even while devices stay active.
+/// </summary>
+public sealed class StateForwarder(IGrainFactory grains, TableStore tables, string journalId, StorageOptions options, ILogger logger)
+    : SegmentPipeline<StateAccumulator>(logger, TimeSpan.FromMilliseconds(Math.Max(options.AggregateFlushMs, options.CheckpointMs / 2)), TimeSpan.FromMilliseconds(options.CheckpointMs))
+{
+    private readonly Dictionary<(string AppId, int Bucket), string> _keys = [];
+
+    /// <inheritdoc />
+    protected override string JournalId => journalId;
+
+    /// <inheritdoc />
+    protected override StateAccumulator NewAccumulator() => new();
+
+    /// <inheritdoc />
+    protected override void Route(JournalEntry entry, Func<string, StateAccumulator?> accumulatorFor)
+    {
+        if (entry.StateAfter is not { } state)
+        {
+            return;
+        }
+
+        var key = DeviceBuckets.KeyOf(entry.Request.AppId, entry.Request.DeviceId, options.DeviceBuckets);
+        accumulatorFor(key)?.Put(entry.Request.DeviceId, entry.Seq, state);
+    }
+
+    /// <inheritdoc />
+    protected override Task<CounterAck> SendAsync(string target, long from, long to, StateAccumulator accumulator) =>
+        grains.GetGrain<IDeviceBucketGrain>(target).PutAsync(accumulator.ToBatch(journalId, from, to));
+
+    /// <inheritdoc />
+    protected override Task<long> FlushTargetAsync(string target) => grains.GetGrain<IDeviceBucketGrain>(target).FlushAsync(journalId);
+
+    /// <inheritdoc />
+    protected override async Task<StateAccumulator> RebuildAsync(string target, long from, long to)
+    {
+        var table = await tables.JournalAsync().ConfigureAwait(false);
+        var segments = await JournalReplay.ReadAsync(table, journalId, from, to).ConfigureAwait(false);
+        return RouteOnly(target, segments.SelectMany(s => s.Entries));
+    }
+
+    /// <inheritdoc />
+    protected override StateAccumulator Merge(StateAccumulator older, StateAccumulator newer)
+    {
+        older.Merge(newer);
+        return older;
+    }
+
+    /// <summary>Asks a bucket for its watermark of this journal (journal recovery).</summary>
+    public Task<long> WatermarkOfAsync(string target) => grains.GetGrain<IDeviceBucketGrain>(target).GetWatermarkAsync(journalId);
+}

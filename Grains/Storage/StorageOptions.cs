@@ -1,0 +1,38 @@
+namespace Analytics.Grains.Storage;
+
+/// <summary>Configuration section <c>Analytics:Storage</c>: where and how state is written.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Analytics:Storage";
+
+    /// <summary>Azure Table Storage connection string (Azure or Azurite).</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Prefix of every table name, so several deployments can share one account.</summary>
+    public string TablePrefix { get; set; } = "analytics";
+
+    /// <summary>Longest time, ms, a journal segment waits for more records before it is written.</summary>
+    public int JournalFlushMs { get; set; } = 4;
+
+    /// <summary>Segment writes that may be in flight at once.</summary>
+    public int JournalConcurrency { get; set; } = 3;
+
+    /// <summary>Most records the journal holds that are not yet durable; beyond it requests get 503.</summary>
+    public int JournalMaxPendingRecords { get; set; } = 200_000;
+
+    /// <summary>Most bytes the journal holds that are not yet durable; beyond it requests get 503.</summary>
+    public long JournalMaxPendingBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How long a request waits for its segment before it is answered 503 (it stays queued).</summary>
+    public int JournalCommitWaitMs { get; set; } = 10_000;
+
+    /// <summary>How often, ms, pre-aggregated counter increments are sent to the counter grains.</summary>
+    public int AggregateFlushMs { get; set; } = 250;
+
+    /// <summary>Longest time, ms, a counter grain or device bucket keeps dirty data in memory.</summary>
+    public int CheckpointMs { get; set; } = 5_000;
+
+    /// <summary>Device buckets per app (fixed for the life of the data).</summary>
+    public int DeviceBuckets { get; set; } = 16;
+}
