@@ -56,4 +56,7 @@ public sealed record class IngestRequest
 
     /// <summary>Whether this request carried location information to store (on begin_session).</summary>
     [Id(15)] public bool HasLocation { get; init; }
+
+    /// <summary>The app's reset epoch: a device whose state is from an older epoch starts over.</summary>
+    [Id(16)] public int Epoch { get; init; }
 }

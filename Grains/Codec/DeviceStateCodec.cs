@@ -88,6 +88,7 @@ public static class DeviceStateCodec
         w.Write(s.RetentionDays);
         w.Write(s.RetentionWeeks);
         w.Write(s.RetentionMonths);
+        w.WriteVar(s.Epoch);
     }
 
     /// <summary>Reads a state written by <see cref="Write"/>.</summary>
@@ -143,6 +144,7 @@ public static class DeviceStateCodec
         s.RetentionDays = r.ReadUInt64();
         s.RetentionWeeks = r.ReadUInt64();
         s.RetentionMonths = r.ReadUInt64();
+        s.Epoch = (int)r.ReadVar();
         return s;
     }
 }

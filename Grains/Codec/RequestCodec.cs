@@ -34,6 +34,7 @@ public static class RequestCodec
         w.Write(r.Country);
         w.Write(r.City);
         w.Write(r.Fingerprint);
+        w.WriteVar(r.Epoch);
         w.WriteVar(r.Events.Count);
         foreach (var e in r.Events)
         {
@@ -86,6 +87,7 @@ public static class RequestCodec
         var country = r.ReadString();
         var city = r.ReadString();
         var fingerprint = r.ReadUInt64();
+        var epoch = (int)r.ReadVar();
         var eventCount = (int)r.ReadVar();
         var events = new IngestEvent[eventCount];
         for (var i = 0; i < eventCount; i++)
@@ -122,6 +124,7 @@ public static class RequestCodec
             Country = country,
             City = city,
             Fingerprint = fingerprint,
+            Epoch = epoch,
             Events = events,
         };
     }

@@ -75,7 +75,7 @@ public sealed class CounterStore
                 continue;
             }
 
-            var hash = row.RowKey.LastIndexOf('#');
+            var hash = row.RowKey.LastIndexOf('!');
             var doc = KeyEncoding.Decode(row.RowKey[..hash]);
             var part = int.Parse(row.RowKey.AsSpan(hash + 1), System.Globalization.CultureInfo.InvariantCulture);
             if (!parts.TryGetValue(doc, out var list))
@@ -308,7 +308,8 @@ public sealed class CounterStore
         }
     }
 
-    private static string RowKey(string doc, int part) => string.Concat(KeyEncoding.Encode(doc), "#", part.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    // '#', '/', '\' and '?' are not allowed in keys; '!' never appears in an encoded document id.
+    private static string RowKey(string doc, int part) => string.Concat(KeyEncoding.Encode(doc), "!", part.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private bool Allowed(string set, string value, HashSet<(string Set, string Value)>? rejected)
     {

@@ -43,7 +43,9 @@ public sealed class DeviceGrain(IngestJournal journal, IOptions<StorageOptions> 
     {
         // Hand the newest state to the bucket and wait until it is written, so a later
         // activation anywhere in the cluster starts from it.
-        if (_state.Seq != _savedSeq)
+        // On silo shutdown the journal has already handed every state to its bucket and
+        // waited for the write (IngestPipelineHost), and buckets may be gone by now.
+        if (_state.Seq != _savedSeq && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
             await _bucket.PutDurableAsync(_deviceId, _state.Seq, _encoded);
         }

@@ -53,6 +53,9 @@ public sealed class DeviceState
     /// <summary>Bit k set when the device began a session in month k after its first-session month.</summary>
     public ulong RetentionMonths { get; set; }
 
+    /// <summary>The app reset epoch this state belongs to.</summary>
+    public int Epoch { get; set; }
+
     /// <summary>Whether the device ever began a counted session (and so is visible).</summary>
     public bool HasBegun => FirstSeen != 0;
 
@@ -85,6 +88,30 @@ public sealed class DeviceState
 
         Fingerprints[FingerprintCursor] = fingerprint;
         FingerprintCursor = (FingerprintCursor + 1) % FingerprintWindow;
+    }
+
+    /// <summary>Forgets everything but the sequence number: the app was reset (Countly deletes its users).</summary>
+    public void StartOver(int epoch)
+    {
+        FirstSeen = 0;
+        LastSeen = 0;
+        LastBegin = 0;
+        LastEnd = 0;
+        SessionCount = 0;
+        SessionDuration = 0;
+        TotalDuration = 0;
+        HasOngoingSession = false;
+        Country = null;
+        City = null;
+        MetricValues = new string?[MetricCatalog.Count];
+        LastActive = 0;
+        Pending = null;
+        Fingerprints = new ulong[FingerprintWindow];
+        FingerprintCursor = 0;
+        RetentionDays = 0;
+        RetentionWeeks = 0;
+        RetentionMonths = 0;
+        Epoch = epoch;
     }
 
     /// <summary>A deep copy.</summary>

@@ -22,6 +22,11 @@ public static class SessionRules
     /// <summary>Applies <paramref name="request"/> to <paramref name="state"/>, writing increments to <paramref name="sink"/>.</summary>
     public static Outcome Apply(DeviceState state, IngestRequest request, TimeZoneInfo zone, ICounterSink sink)
     {
+        if (request.Epoch > state.Epoch)
+        {
+            state.StartOver(request.Epoch);
+        }
+
         if (state.HasFingerprint(request.Fingerprint))
         {
             return Outcome.Duplicate;

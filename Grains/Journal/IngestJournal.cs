@@ -43,6 +43,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
     private long _pendingBytes;
     private long _lastCut;
     private bool _accepting;
+    private int _disposed;
     private Task? _flushLoop;
     private Task? _trimLoop;
     private TableClient? _table;
@@ -162,7 +163,13 @@ public sealed partial class IngestJournal : IAsyncDisposable
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
-        await TrimAsync(LastDelivered, ct).ConfigureAwait(false);
+        var upTo = LastDelivered;
+        foreach (var consumer in _consumers)
+        {
+            upTo = Math.Min(upTo, consumer.OldestUndurableSegment - 1);
+        }
+
+        await TrimAsync(upTo, ct).ConfigureAwait(false);
         if (LastDelivered == _lastTrimmed)
         {
             var registry = await _store.JournalsAsync().ConfigureAwait(false);
@@ -175,6 +182,11 @@ public sealed partial class IngestJournal : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _signal.Release();
         foreach (var t in new[] { _flushLoop, _trimLoop })

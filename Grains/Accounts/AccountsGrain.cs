@@ -1,0 +1,168 @@
+namespace Analytics.Grains.Accounts;
+
+/// <summary>
+/// Apps and members. Write-through: every change is written before it is acknowledged,
+/// because changes are rare and losing an app or an api key is not acceptable.
+/// </summary>
+public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.StorageName)] IPersistentState<AccountsState> state) : Grain, IAccountsGrain
+{
+    /// <summary>The grain storage provider name.</summary>
+    public const string StorageName = "accounts";
+
+    Task<AccountsSnapshot> IAccountsGrain.GetAsync() => Task.FromResult(Snapshot());
+
+    async Task<AccountChange> IAccountsGrain.CreateMemberAsync(MemberRecord member)
+    {
+        if (state.State.Members.Any(m => string.Equals(m.Username, member.Username, StringComparison.OrdinalIgnoreCase)
+            || (member.Email.Length > 0 && string.Equals(m.Email, member.Email, StringComparison.OrdinalIgnoreCase))))
+        {
+            return Refused("Email or username already exists", 400);
+        }
+
+        state.State.Members.Add(member);
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), Member = member };
+    }
+
+    async Task<AccountChange> IAccountsGrain.UpdateMemberAsync(MemberRecord member)
+    {
+        var index = state.State.Members.FindIndex(m => m.Id == member.Id);
+        if (index < 0)
+        {
+            return Refused("User does not exist", 400);
+        }
+
+        state.State.Members[index] = member;
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), Member = member };
+    }
+
+    async Task<AccountChange> IAccountsGrain.DeleteMembersAsync(string[] memberIds)
+    {
+        state.State.Members.RemoveAll(m => memberIds.Contains(m.Id));
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot() };
+    }
+
+    async Task<AccountChange> IAccountsGrain.CreateAppAsync(AppRecord app)
+    {
+        if (state.State.Apps.Any(a => a.Key == app.Key))
+        {
+            return Refused("App key already in use", 400);
+        }
+
+        state.State.Apps.Add(app);
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), App = app };
+    }
+
+    async Task<AccountChange> IAccountsGrain.UpdateAppAsync(AppRecord app)
+    {
+        var index = state.State.Apps.FindIndex(a => a.Id == app.Id);
+        if (index < 0)
+        {
+            return Refused("App does not exist", 400);
+        }
+
+        if (state.State.Apps.Any(a => a.Key == app.Key && a.Id != app.Id))
+        {
+            return Refused("App key already in use", 400);
+        }
+
+        state.State.Apps[index] = app;
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), App = app };
+    }
+
+    async Task<AccountChange> IAccountsGrain.DeleteAppAsync(string appId)
+    {
+        if (state.State.Apps.RemoveAll(a => a.Id == appId) == 0)
+        {
+            return Refused("App does not exist", 400);
+        }
+
+        for (var i = 0; i < state.State.Members.Count; i++)
+        {
+            var m = state.State.Members[i];
+            if (m.AdminOf.Contains(appId) || m.UserOf.Contains(appId))
+            {
+                state.State.Members[i] = m with { AdminOf = m.AdminOf.Where(a => a != appId).ToList(), UserOf = m.UserOf.Where(a => a != appId).ToList() };
+            }
+        }
+
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot() };
+    }
+
+    async Task<AccountChange> IAccountsGrain.ResetAppAsync(string appId)
+    {
+        var index = state.State.Apps.FindIndex(a => a.Id == appId);
+        if (index < 0)
+        {
+            return Refused("App does not exist", 400);
+        }
+
+        var app = state.State.Apps[index] with { Epoch = state.State.Apps[index].Epoch + 1 };
+        state.State.Apps[index] = app;
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), App = app };
+    }
+
+    async Task<AccountChange> IAccountsGrain.EnsureAdminAsync(string apiKeyHash, bool replaceExistingKey)
+    {
+        var existing = state.State.Members.FindIndex(m => m.ApiKeyHash == apiKeyHash);
+        if (existing >= 0)
+        {
+            var m = state.State.Members[existing];
+            if (!m.GlobalAdmin || m.Locked)
+            {
+                state.State.Members[existing] = m with { GlobalAdmin = true, Locked = false };
+                await SaveAsync();
+            }
+
+            return new AccountChange { Snapshot = Snapshot(), Member = state.State.Members[existing] };
+        }
+
+        var admin = state.State.Members.FindIndex(m => m.GlobalAdmin && m.Username == "admin");
+        if (admin >= 0 && !replaceExistingKey)
+        {
+            return new AccountChange { Snapshot = Snapshot(), Member = state.State.Members[admin] };
+        }
+
+        if (admin >= 0)
+        {
+            state.State.Members[admin] = state.State.Members[admin] with { ApiKeyHash = apiKeyHash };
+        }
+        else
+        {
+            state.State.Members.Add(new MemberRecord
+            {
+                Id = AccountRules.NewObjectId(),
+                Username = "admin",
+                FullName = "Administrator",
+                ApiKeyHash = apiKeyHash,
+                GlobalAdmin = true,
+                CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            });
+            admin = state.State.Members.Count - 1;
+        }
+
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), Member = state.State.Members[admin] };
+    }
+
+    private AccountChange Refused(string message, int status) => new() { Snapshot = Snapshot(), Error = message, Status = status };
+
+    private AccountsSnapshot Snapshot() => new()
+    {
+        Version = state.State.Version,
+        Apps = [.. state.State.Apps],
+        Members = [.. state.State.Members],
+    };
+
+    private async Task SaveAsync()
+    {
+        state.State.Version++;
+        await state.WriteStateAsync();
+    }
+}
