@@ -1,1 +1,19 @@
-System.Console.WriteLine("x");
+using Analytics.Frontend;
+using Analytics.Grains.Storage;
+using Analytics.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddOptions<StorageOptions>()
+    .Bind(builder.Configuration.GetSection(StorageOptions.Section))
+    .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Analytics:Storage:ConnectionString is required")
+    .ValidateOnStart();
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(120));
+builder.UseOrleans(silo => OrleansSetup.Configure(silo, builder.Configuration));
+builder.Services.AddSingleton<AdminBootstrap>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminBootstrap>());
+builder.Services.AddSingleton<IServerReadiness, SiloReadiness>();
+builder.Services.AddAnalyticsFrontend(builder.Configuration);
+
+var app = builder.Build();
+app.UseAnalyticsFrontend();
+app.Run();

@@ -1,0 +1,36 @@
+using Analytics.Frontend.Accounts;
+using Analytics.Frontend.Geo;
+using Analytics.Frontend.Handlers;
+using Analytics.Frontend.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Analytics.Frontend;
+
+/// <summary>Wires the Countly-compatible HTTP API into an ASP.NET Core app (co-hosted in a silo or as an Orleans client).</summary>
+public static class FrontendExtensions
+{
+    /// <summary>Registers the Frontend's services; an <see cref="IGrainFactory"/> and an <see cref="IServerReadiness"/> must be registered too.</summary>
+    public static IServiceCollection AddAnalyticsFrontend(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<FrontendOptions>().Bind(configuration.GetSection(FrontendOptions.Section));
+        services.AddSingleton<AccountsCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountsCache>());
+        services.AddSingleton<GeoLocator>();
+        services.AddSingleton<WriteHandler>();
+        services.AddSingleton<AppsHandler>();
+        services.AddSingleton<UsersHandler>();
+        services.AddSingleton<ReadHandler>();
+        services.AddSingleton<CountlyApi>();
+        return services;
+    }
+
+    /// <summary>Serves the API (every path not taken by an earlier middleware).</summary>
+    public static WebApplication UseAnalyticsFrontend(this WebApplication app)
+    {
+        var api = app.Services.GetRequiredService<CountlyApi>();
+        app.Run(api.InvokeAsync);
+        return app;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace Analytics.Frontend.Geo;
+
+/// <summary>
+/// The client's IP address as Countly picks it (spec §1.8): the <c>ip_address</c> parameter,
+/// else, only when the connection comes from a configured trusted proxy, the left-most
+/// <c>X-Forwarded-For</c> or <c>X-Real-IP</c>, else the connection's address.
+/// </summary>
+public sealed class ClientAddress(IReadOnlyCollection<IPAddress> trustedProxies)
+{
+    /// <summary>Creates the resolver from configured proxy addresses.</summary>
+    public static ClientAddress From(IEnumerable<string> proxies) =>
+        new(proxies.Select(p => IPAddress.TryParse(p.Trim(), out var a) ? a : null).OfType<IPAddress>().ToArray());
+
+    /// <summary>The address to locate, or null.</summary>
+    public IPAddress? Of(HttpContext context, string? ipParameter)
+    {
+        if (ipParameter is { Length: > 0 and < 64 } && IPAddress.TryParse(ipParameter.Trim(), out var given))
+        {
+            return given;
+        }
+
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is not null && trustedProxies.Count > 0 && IsTrusted(remote))
+        {
+            var forwarded = context.Request.Headers["X-Forwarded-For"].ToString();
+            if (forwarded.Length > 0)
+            {
+                var first = forwarded.Split(',')[0].Trim();
+                if (IPAddress.TryParse(StripPort(first), out var f))
+                {
+                    return f;
+                }
+            }
+
+            var real = context.Request.Headers["X-Real-IP"].ToString().Trim();
+            if (real.Length > 0 && IPAddress.TryParse(StripPort(real), out var r))
+            {
+                return r;
+            }
+        }
+
+        return remote;
+    }
+
+    private bool IsTrusted(IPAddress remote)
+    {
+        var r = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        foreach (var p in trustedProxies)
+        {
+            if (p.Equals(r))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string StripPort(string value)
+    {
+        // "1.2.3.4:5678" → "1.2.3.4"; IPv6 forms are left to IPAddress.TryParse ("[::1]:80" included).
+        var colon = value.IndexOf(':');
+        return colon > 0 && value.IndexOf(':', colon + 1) < 0 ? value[..colon] : value.Trim('[', ']');
+    }
+}

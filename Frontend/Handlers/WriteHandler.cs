@@ -1,0 +1,224 @@
+using Analytics.Frontend.Accounts;
+using Analytics.Frontend.Geo;
+using Analytics.Frontend.Http;
+using Analytics.Frontend.Ingest;
+using Analytics.Grains;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Frontend.Handlers;
+
+/// <summary>
+/// The SDK write API <c>/i</c> and <c>/i/bulk</c> (spec §1): Countly's checks in its order,
+/// normalisation into one <see cref="IngestRequest"/>, one device-grain call, and the answer
+/// once the request is durable.
+/// </summary>
+public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, GeoLocator geo, IOptions<FrontendOptions> options)
+{
+    /// <summary>Most items one <c>/i/bulk</c> may carry.</summary>
+    public const int MaxBulkItems = 10_000;
+
+    /// <summary>Devices of one bulk processed at once.</summary>
+    private const int BulkParallelism = 64;
+
+    private const string DuplicateInfo = "Request ignored: Duplicate request";
+    private readonly ClientAddress _clientAddress = ClientAddress.From(options.Value.TrustedProxies);
+    private readonly bool _cityData = options.Value.CityData;
+
+    /// <summary>Serves <c>/i</c>.</summary>
+    public async Task IngestAsync(ApiContext api)
+    {
+        var (status, request) = Prepare(api.Params, api, rawChecked: false);
+        if (request is null)
+        {
+            await Answer(api, status);
+            return;
+        }
+
+        var result = await grains.GetGrain<IDeviceGrain>(DeviceKey(request)).IngestAsync(request);
+        await Answer(api, Status.Of(result));
+    }
+
+    /// <summary>Serves <c>/i/bulk</c>.</summary>
+    public async Task BulkAsync(ApiContext api)
+    {
+        var read = BulkRequests.Read(api.Params);
+        if (read.Error is not null)
+        {
+            await api.MessageAsync(400, read.Error);
+            return;
+        }
+
+        if (read.Items.Count > MaxBulkItems)
+        {
+            await api.MessageAsync(413, $"Too many requests in one bulk (limit {MaxBulkItems})");
+            return;
+        }
+
+        // A salted app's checksum covers the whole bulk request (its items have no raw query).
+        if (api.Params.GetString("app_key") is { } bulkKey && accounts.AppByKey(bulkKey) is { Salt.Length: > 0 } salted)
+        {
+            var verdict = Checksum.Verify(salted.Salt, api.Params.RawQuery, api.Params.RawBody, api.Params.GetString("checksum"), api.Params.GetString("checksum256"));
+            if (verdict != ChecksumResult.Valid)
+            {
+                await api.MessageAsync(200, Checksum.MessageOf(verdict)!);
+                return;
+            }
+        }
+
+        // Items run in order per device; devices run side by side (counters are sums, so the
+        // interleaving of different devices does not change any number).
+        var perDevice = new Dictionary<string, List<IngestRequest>>(StringComparer.Ordinal);
+        foreach (var item in read.Items)
+        {
+            var (_, request) = Prepare(item, api, rawChecked: true);
+            if (request is null)
+            {
+                continue;
+            }
+
+            var key = DeviceKey(request);
+            if (!perDevice.TryGetValue(key, out var list))
+            {
+                perDevice[key] = list = [];
+            }
+
+            list.Add(request);
+        }
+
+        var overloaded = false;
+        foreach (var chunk in perDevice.Chunk(BulkParallelism))
+        {
+            var results = await Task.WhenAll(chunk.Select(d => grains.GetGrain<IDeviceGrain>(d.Key).IngestManyAsync([.. d.Value])));
+            overloaded |= results.Any(r => r.Any(x => x is IngestResult.Overloaded or IngestResult.Pending));
+        }
+
+        // Applied items are remembered by their fingerprints, so the SDK's resend of the whole
+        // bulk after a 503 counts only what was not applied.
+        await Answer(api, overloaded ? Status.Busy : Status.Success);
+    }
+
+    private static string DeviceKey(IngestRequest r) => string.Concat(r.AppId, ":", r.DeviceId);
+
+    private (Status Status, IngestRequest? Request) Prepare(ParamBag bag, ApiContext api, bool rawChecked)
+    {
+        var identity = SdkIdentity.Validate(bag);
+        switch (identity.Outcome)
+        {
+            case IdentityOutcome.Missing:
+                return (Status.Missing, null);
+            case IdentityOutcome.IgnoredDevice:
+                return (Status.IgnoredDevice, null);
+            case IdentityOutcome.InvalidDeviceId:
+                return (new Status(400, identity.Message ?? SdkIdentity.InvalidDeviceIdMessage), null);
+            case IdentityOutcome.UnknownApp:
+                return (Status.UnknownApp, null);
+        }
+
+        if (accounts.AppByKey(identity.AppKey!) is not { } app)
+        {
+            return (Status.UnknownApp, null);
+        }
+
+        if (app.Paused)
+        {
+            return (Status.Paused, null);
+        }
+
+        if (!rawChecked && app.Salt.Length > 0)
+        {
+            var verdict = Checksum.Verify(app.Salt, bag.RawQuery, bag.RawBody, bag.GetString("checksum"), bag.GetString("checksum256"));
+            if (verdict != ChecksumResult.Valid)
+            {
+                return (new Status(200, Checksum.MessageOf(verdict)!), null);
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var timestamp = SdkValues.ResolveTimestampMs(bag, now);
+        var begin = bag.IsTruthy("begin_session");
+        var hasDuration = SdkValues.TryGetSessionDuration(bag, out var duration);
+        var (country, city) = begin ? Locate(bag, api, app) : (GeoLocator.Unknown, GeoLocator.Unknown);
+        return (Status.Success, new IngestRequest
+        {
+            AppId = app.Id,
+            DeviceId = identity.DeviceId!,
+            Timestamp = timestamp,
+            ReceivedAt = now,
+            TimeZone = app.Timezone,
+            Epoch = app.Epoch,
+            BeginSession = begin,
+            EndSession = bag.IsTruthy("end_session"),
+            IgnoreCooldown = bag.IsTruthy("ignore_cooldown"),
+            HasSessionDuration = hasDuration,
+            SessionDuration = duration,
+            Metrics = MetricNormalizer.Normalize(bag),
+            Events = EventNormalizer.Normalize(bag, timestamp, now),
+            Country = country,
+            City = city,
+            HasLocation = begin,
+            Fingerprint = Fingerprint.Of(bag),
+        });
+    }
+
+    private (string Country, string City) Locate(ParamBag bag, ApiContext api, AppRecord app)
+    {
+        if (bag.Has("location") && bag.GetString("location") is "")
+        {
+            // location= (empty) on begin_session is the SDK's location opt-out.
+            return (GeoLocator.Unknown, GeoLocator.Unknown);
+        }
+
+        string country, city;
+        if (bag.GetString("country_code") is { Length: 2 } cc && char.IsAsciiLetter(cc[0]) && char.IsAsciiLetter(cc[1]))
+        {
+            country = cc.ToUpperInvariant();
+            city = bag.GetString("city") is { Length: > 0 and <= 128 } c ? MetricNormalizer.Escape(c) ?? GeoLocator.Unknown : GeoLocator.Unknown;
+        }
+        else
+        {
+            (country, city) = geo.Locate(_clientAddress.Of(api.Http, bag.GetString("ip_address")));
+            city = MetricNormalizer.Escape(city) ?? GeoLocator.Unknown;
+        }
+
+        // Countly records cities only with city_data on and for users in the app's own country.
+        if (!_cityData || !string.Equals(country, app.Country, StringComparison.OrdinalIgnoreCase))
+        {
+            city = GeoLocator.Unknown;
+        }
+
+        return (country, city);
+    }
+
+    private static Task Answer(ApiContext api, Status status)
+    {
+        if (status.Info is not null)
+        {
+            return api.MessageAsync(status.Code, status.Message, "info", status.Info);
+        }
+
+        if (status.Code == 503)
+        {
+            api.Http.Response.Headers.RetryAfter = "5";
+        }
+
+        return api.MessageAsync(status.Code, status.Message);
+    }
+
+    private sealed record Status(int Code, string Message, string? Info = null)
+    {
+        public static readonly Status Success = new(200, "Success");
+        public static readonly Status Duplicate = new(200, "Success", DuplicateInfo);
+        public static readonly Status Busy = new(503, "Server is busy, retry later");
+        public static readonly Status Missing = new(400, SdkIdentity.MissingMessage);
+        public static readonly Status IgnoredDevice = new(200, SdkIdentity.IgnoredDeviceMessage);
+        public static readonly Status UnknownApp = new(400, SdkIdentity.UnknownAppMessage);
+        public static readonly Status Paused = new(400, "App is currently not accepting data");
+
+        public static Status Of(IngestResult result) => result switch
+        {
+            IngestResult.Success => Success,
+            IngestResult.Duplicate => Duplicate,
+            _ => Busy,
+        };
+    }
+}

@@ -1,0 +1,161 @@
+using Analytics.Frontend.Accounts;
+using Analytics.Frontend.Handlers;
+using Analytics.Frontend.Ingest;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Frontend.Http;
+
+/// <summary>
+/// The terminal middleware of the API: Countly's transport rules (spec §0.2: methods, CORS,
+/// headers, JSONP, global parameter checks, routing by the first path segments) before any
+/// handler runs.
+/// </summary>
+public sealed partial class CountlyApi(
+    WriteHandler write,
+    AppsHandler apps,
+    UsersHandler users,
+    ReadHandler read,
+    IServerReadiness readiness,
+    AccountsCache accounts,
+    IOptions<FrontendOptions> options,
+    ILogger<CountlyApi> logger)
+{
+    /// <summary>Limits for <c>/i/bulk</c>, whose bodies carry many requests.</summary>
+    public static readonly RequestLimits BulkLimits = RequestLimits.Default with { MaxBodyBytes = 16 * 1024 * 1024, MaxValueLength = 16 * 1024 * 1024 };
+
+    private readonly KeyValuePair<string, string>[] _headers = [.. options.Value.Headers];
+
+    /// <summary>Serves one request.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var response = context.Response;
+        foreach (var (name, value) in _headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        var method = context.Request.Method;
+        if (HttpMethods.IsOptions(method))
+        {
+            response.Headers.AccessControlAllowOrigin = "*";
+            response.Headers.AccessControlAllowMethods = "POST, GET, OPTIONS";
+            response.Headers.AccessControlAllowHeaders = "countly-token, Content-Type";
+            response.StatusCode = 200;
+            return;
+        }
+
+        if (!HttpMethods.IsGet(method) && !HttpMethods.IsPost(method))
+        {
+            await Reply.MessageAsync(context, 405, "Method not allowed");
+            return;
+        }
+
+        var segments = (context.Request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments is ["o", "ping"])
+        {
+            var ready = readiness.IsReady && accounts.IsLoaded;
+            await Reply.MessageAsync(context, ready ? 200 : 503, ready ? "Success" : "Starting");
+            return;
+        }
+
+        if (!readiness.IsReady || !accounts.IsLoaded)
+        {
+            response.Headers.RetryAfter = "2";
+            await Reply.MessageAsync(context, 503, "Server is starting, retry later");
+            return;
+        }
+
+        try
+        {
+            await ServeAsync(context, segments);
+        }
+        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        {
+            LogUnavailable(logger, e, context.Request.Path.Value ?? "");
+            if (!response.HasStarted)
+            {
+                response.Headers.RetryAfter = "5";
+                await Reply.MessageAsync(context, 503, "Server is busy, retry later");
+            }
+        }
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogFailed(logger, e, context.Request.Path.Value ?? "");
+            if (!response.HasStarted)
+            {
+                await Reply.MessageAsync(context, 500, "Internal server error");
+            }
+        }
+    }
+
+    private async Task ServeAsync(HttpContext context, string[] segments)
+    {
+        var isBulk = segments is ["i", "bulk", ..];
+        var bagResult = await ParamBag.ReadAsync(context.Request, isBulk ? BulkLimits : RequestLimits.Default, context.RequestAborted);
+        if (bagResult.Bag is not { } bag)
+        {
+            await Reply.MessageAsync(context, bagResult.StatusCode, bagResult.Error ?? "Bad request");
+            return;
+        }
+
+        string? callback = null;
+        if (bag.Has("callback"))
+        {
+            callback = bag.GetString("callback");
+            if (callback is null || !Reply.IsValidCallback(callback))
+            {
+                await Reply.MessageAsync(context, 400, "Invalid parameter \"callback\"");
+                return;
+            }
+        }
+
+        var api = new ApiContext(context, bag, callback, segments);
+        foreach (var idName in new[] { "app_id", "user_id" })
+        {
+            if (bag.Has(idName) && bag.GetString(idName) is not { Length: 24 })
+            {
+                await api.MessageAsync(400, $"Invalid parameter \"{idName}\"");
+                return;
+            }
+        }
+
+        switch (segments)
+        {
+            case ["i"]:
+                await write.IngestAsync(api);
+                break;
+            case ["i", "bulk"]:
+                await write.BulkAsync(api);
+                break;
+            case ["i", "apps", ..]:
+                await apps.WriteAsync(api);
+                break;
+            case ["i", "users", ..]:
+                await users.WriteAsync(api);
+                break;
+            case ["o", "apps", ..]:
+                await apps.ReadAsync(api);
+                break;
+            case ["o"]:
+                await read.ReadAsync(api);
+                break;
+            case ["o", "analytics", ..]:
+                await read.AnalyticsAsync(api);
+                break;
+            case ["o", "sdk", ..]:
+                await read.SdkAsync(api);
+                break;
+            default:
+                await api.MessageAsync(400, "Invalid path");
+                break;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} could not be served now")]
+    private static partial void LogUnavailable(ILogger logger, Exception e, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request to {Path} failed")]
+    private static partial void LogFailed(ILogger logger, Exception e, string path);
+}

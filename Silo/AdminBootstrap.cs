@@ -1,0 +1,81 @@
+using Analytics.Grains;
+using Analytics.Grains.Accounts;
+
+namespace Analytics.Silo;
+
+/// <summary>
+/// Makes sure a global admin exists once the silo is up: with the configured
+/// <c>Analytics:AdminApiKey</c>, or with a key generated on first start, written to
+/// <c>{data dir}/admin-api-key</c> and printed (only its hash is stored in Table Storage).
+/// </summary>
+public sealed partial class AdminBootstrap(IGrainFactory grains, IConfiguration configuration, ILogger<AdminBootstrap> logger, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    /// <summary>Whether the admin exists.</summary>
+    public bool IsDone { get; private set; }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        await using var reg = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+        var accounts = grains.GetGrain<IAccountsGrain>(0);
+        var configured = configuration["Analytics:AdminApiKey"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            await accounts.EnsureAdminAsync(AccountRules.HashApiKey(configured.Trim()), replaceExistingKey: true);
+            LogConfigured(logger);
+            IsDone = true;
+            return;
+        }
+
+        var snapshot = await accounts.GetAsync();
+        var keyFile = Path.Combine(DataDirectory(configuration), "admin-api-key");
+        if (snapshot.Members.Any(m => m.GlobalAdmin))
+        {
+            if (File.Exists(keyFile))
+            {
+                LogExisting(logger, File.ReadAllText(keyFile).Trim(), keyFile);
+            }
+
+            IsDone = true;
+            return;
+        }
+
+        var key = AccountRules.NewApiKey();
+        await accounts.EnsureAdminAsync(AccountRules.HashApiKey(key), replaceExistingKey: false);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
+            await File.WriteAllTextAsync(keyFile, key + Environment.NewLine, stoppingToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        catch (IOException e)
+        {
+            LogKeyFileFailed(logger, e, keyFile);
+        }
+
+        Console.WriteLine($"Global admin api_key: {key}  (saved in {keyFile})");
+        LogGenerated(logger, keyFile);
+        IsDone = true;
+    }
+
+    /// <summary>The data folder: <c>Analytics:DataDir</c>, else <c>ANALYTICS_DATA_DIR</c>, else <c>./.data</c>.</summary>
+    public static string DataDirectory(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["Analytics:DataDir"] ?? Environment.GetEnvironmentVariable("ANALYTICS_DATA_DIR") ?? ".data");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Global admin api_key taken from configuration")]
+    private static partial void LogConfigured(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Global admin api_key: {Key} (from {File})")]
+    private static partial void LogExisting(ILogger logger, string key, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Generated a global admin api_key; saved in {File}")]
+    private static partial void LogGenerated(ILogger logger, string file);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not write the admin api key file {File}")]
+    private static partial void LogKeyFileFailed(ILogger logger, Exception e, string file);
+}
