@@ -1,0 +1,345 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Analytics.Grains;
+
+namespace Analytics.Frontend.Ingest;
+
+/// <summary>
+/// Countly's event rules (spec §1.10, <c>api/parts/data/events.js</c>): key checks and
+/// clean-up, <c>count</c>/<c>sum</c>/<c>dur</c> parsing, per-event timestamps and
+/// segmentation escaping, plus our per-request caps.
+/// </summary>
+public static class EventNormalizer
+{
+    /// <summary>Most events taken from one request (the SDKs batch at most 100); the rest are dropped.</summary>
+    public const int MaxEventsPerRequest = 100;
+
+    /// <summary>Most segments kept per event: Countly's <c>event_segmentation_limit</c> default; later keys are dropped.</summary>
+    public const int MaxSegmentsPerEvent = 100;
+
+    /// <summary>Event and segment keys of this length or more are dropped (Countly's <c>fixEventKey</c> limit).</summary>
+    public const int MaxKeyLength = 128;
+
+    /// <summary>Longest segment value; longer values are cut (Countly has no cap, but each value is a counter key).</summary>
+    public const int MaxSegmentValueLength = 256;
+
+    /// <summary>The prefix of Countly's reserved event keys.</summary>
+    public const string ReservedPrefix = "[CLY]_";
+
+    /// <summary>Reserved keys that Countly plugins register as internal events, which are therefore accepted.</summary>
+    private static readonly FrozenSet<string> RegisteredInternal = new[]
+    {
+        "[CLY]_session", "[CLY]_view", "[CLY]_action", "[CLY]_crash", "[CLY]_star_rating", "[CLY]_nps",
+        "[CLY]_survey", "[CLY]_push_action", "[CLY]_push_sent", "[CLY]_consent", "[CLY]_orientation",
+        "[CLY]_apm_network", "[CLY]_apm_device",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Segment values that would clash with day keys (<c>"1"</c>…<c>"31"</c>) in Countly's documents and are therefore prefixed with <c>[CLY]</c>.</summary>
+    private static readonly FrozenSet<string> DayLikeValues = Enumerable.Range(1, 31)
+        .Select(i => i.ToString(CultureInfo.InvariantCulture)).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="key"/> is an internal Countly event (<c>[CLY]_…</c>), which user-facing event lists leave out.</summary>
+    public static bool IsInternal(string key) => key.StartsWith(ReservedPrefix, StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="key"/> is a reserved key that a Countly plugin registers, so the server accepts it.</summary>
+    public static bool IsRegisteredInternal(string key) => RegisteredInternal.Contains(key);
+
+    /// <summary>Normalises the request's <c>events</c> parameter (JSON text or a JSON array); empty when absent or not an array.</summary>
+    public static IReadOnlyList<IngestEvent> Normalize(ParamBag bag, long requestTimestampMs, long nowMs) =>
+        bag.TryGetJson("events", out var events) ? Normalize(events, requestTimestampMs, nowMs) : [];
+
+    /// <summary>
+    /// Normalises an <c>events</c> JSON array: elements that are not objects, lack a truthy
+    /// <c>key</c>, use an unregistered <c>[CLY]_</c> key or whose key cleans up to nothing are
+    /// skipped; at most <see cref="MaxEventsPerRequest"/> events are returned.
+    /// </summary>
+    public static IReadOnlyList<IngestEvent> Normalize(JsonElement events, long requestTimestampMs, long nowMs)
+    {
+        if (events.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+
+        List<IngestEvent>? result = null;
+        foreach (var element in events.EnumerateArray())
+        {
+            if (Event(element, requestTimestampMs, nowMs) is not { } e)
+            {
+                continue;
+            }
+
+            result ??= new List<IngestEvent>(Math.Min(events.GetArrayLength(), MaxEventsPerRequest));
+            result.Add(e);
+            if (result.Count == MaxEventsPerRequest)
+            {
+                break;
+            }
+        }
+
+        return result is null ? [] : result;
+    }
+
+    /// <summary>One event, or null when Countly would skip it.</summary>
+    private static IngestEvent? Event(JsonElement element, long requestTimestampMs, long nowMs)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        JsonElement keyValue = default, count = default, sum = default, dur = default, timestamp = default, segmentation = default;
+        foreach (var property in element.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "key": keyValue = property.Value; break;
+                case "count": count = property.Value; break;
+                case "sum": sum = property.Value; break;
+                case "dur": dur = property.Value; break;
+                case "timestamp": timestamp = property.Value; break;
+                case "segmentation": segmentation = property.Value; break;
+                default: break;
+            }
+        }
+
+        // Non-string keys are JSON-stringified (so null becomes "null"); a missing key stays falsy.
+        string? rawKey = keyValue.ValueKind switch
+        {
+            JsonValueKind.Undefined => null,
+            JsonValueKind.String => Js.TryGetString(keyValue, out var s) ? s : null,
+            _ => Js.Stringify(keyValue),
+        };
+        if (string.IsNullOrEmpty(rawKey) || (IsInternal(rawKey) && !IsRegisteredInternal(rawKey)))
+        {
+            return null;
+        }
+
+        var key = FixKey(rawKey);
+        if (key is null)
+        {
+            return null;
+        }
+
+        return new IngestEvent
+        {
+            Key = key,
+            Count = Count(count),
+            Sum = Decimal(sum, round5: true),
+            Dur = Decimal(dur, round5: false),
+            Timestamp = Js.IsTruthy(timestamp) ? SdkValues.ResolveTimestampMs(timestamp, nowMs) : requestTimestampMs,
+            Segments = Segments(segmentation),
+        };
+    }
+
+    /// <summary>
+    /// Countly's <c>fixEventKey</c>: removes <c>system.</c>, <c>..</c> and <c>$</c> (one
+    /// left-to-right pass, like the regex); null when the result is empty or <see cref="MaxKeyLength"/> chars or more.
+    /// </summary>
+    public static string? FixKey(string key)
+    {
+        string fixedKey;
+        if (key.AsSpan().IndexOfAny('$', '.') < 0)
+        {
+            fixedKey = key;
+        }
+        else
+        {
+            var sb = new StringBuilder(key.Length);
+            var span = key.AsSpan();
+            for (var i = 0; i < span.Length;)
+            {
+                if (span[i..].StartsWith("system.", StringComparison.Ordinal))
+                {
+                    i += 7;
+                }
+                else if (span[i..].StartsWith("..", StringComparison.Ordinal))
+                {
+                    i += 2;
+                }
+                else if (span[i] == '$')
+                {
+                    i++;
+                }
+                else
+                {
+                    sb.Append(span[i]);
+                    i++;
+                }
+            }
+
+            fixedKey = sb.ToString();
+        }
+
+        return fixedKey.Length == 0 || fixedKey.Length >= MaxKeyLength ? null : fixedKey;
+    }
+
+    /// <summary>
+    /// <c>count</c>: <c>parseInt</c> when truthy and numeric, else 1; 0 and NaN (e.g. <c>".5"</c>)
+    /// also count 1. Negative counts are kept, as in Countly; values beyond ±2^53 are clamped.
+    /// </summary>
+    private static long Count(JsonElement count)
+    {
+        if (!Js.IsTruthy(count) || !Js.IsNumber(count))
+        {
+            return 1;
+        }
+
+        var parsed = Js.ParseInt(Js.ToJsString(count), 10);
+        if (double.IsNaN(parsed) || parsed == 0)
+        {
+            return 1;
+        }
+
+        const double MaxSafe = 9007199254740991;
+        return (long)Math.Clamp(parsed, -MaxSafe, MaxSafe);
+    }
+
+    /// <summary>
+    /// <c>sum</c> (rounded to 5 decimals via <c>toFixed(5)</c>) or <c>dur</c>: null unless truthy
+    /// and numeric; also null when the number does not fit a decimal.
+    /// </summary>
+    private static decimal? Decimal(JsonElement value, bool round5)
+    {
+        if (!Js.IsTruthy(value) || !Js.IsNumber(value))
+        {
+            return null;
+        }
+
+        var number = Js.ParseFloat(Js.ToJsString(value));
+        if (round5)
+        {
+            // parseFloat(x.toFixed(5)): back through a double, so 9.99 stays 9.99 rather than 9.99000.
+            number = Js.ParseFloat(Js.ToFixed(number, 5));
+        }
+
+        var text = number.ToString("R", CultureInfo.InvariantCulture);
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+    }
+
+    /// <summary>
+    /// Segmentation pairs in the order sent: keys lose <c>.</c> and leading <c>$</c> (a cleaned
+    /// key seen again replaces the earlier value, as the JavaScript rename does); array values
+    /// are skipped (Countly), and so are object values (Countly would store
+    /// <c>"[object Object]"</c>); other values become <c>String(x)</c>, lose leading <c>$</c>,
+    /// turn <c>.</c> into <c>:</c>, get <c>[CLY]</c> before day-like values and <c>&amp;#9647</c>
+    /// for NUL. Empty values are skipped. Non-object segmentation gives no segments.
+    /// </summary>
+    private static IReadOnlyList<KeyValuePair<string, string>> Segments(JsonElement segmentation)
+    {
+        if (segmentation.ValueKind != JsonValueKind.Object)
+        {
+            return [];
+        }
+
+        List<KeyValuePair<string, string>>? result = null;
+        foreach (var property in segmentation.EnumerateObject())
+        {
+            var key = SegmentKey(property.Name);
+            if (key is null)
+            {
+                continue;
+            }
+
+            var value = SegmentValue(property.Value);
+            result ??= [];
+            var index = IndexOf(result, key);
+            if (index >= 0)
+            {
+                if (value is null)
+                {
+                    result.RemoveAt(index);
+                }
+                else
+                {
+                    result[index] = new(key, value);
+                }
+            }
+            else if (value is not null && result.Count < MaxSegmentsPerEvent)
+            {
+                result.Add(new(key, value));
+            }
+        }
+
+        return result is null || result.Count == 0 ? [] : result;
+    }
+
+    private static int IndexOf(List<KeyValuePair<string, string>> pairs, string key)
+    {
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            if (string.Equals(pairs[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>A segment key as Countly stores it (<c>replace(/^\$+|\./g, "")</c>), or null when empty or too long.</summary>
+    private static string? SegmentKey(string name)
+    {
+        var span = name.AsSpan().TrimStart('$');
+        string key;
+        if (span.Length == name.Length && !span.Contains('.'))
+        {
+            key = name;
+        }
+        else if (!span.Contains('.'))
+        {
+            key = new string(span);
+        }
+        else
+        {
+            var sb = new StringBuilder(span.Length);
+            foreach (var c in span)
+            {
+                if (c != '.')
+                {
+                    sb.Append(c);
+                }
+            }
+
+            key = sb.ToString();
+        }
+
+        return key.Length == 0 || key.Length >= MaxKeyLength ? null : key;
+    }
+
+    /// <summary>A segment value as Countly stores it, or null when it is skipped.</summary>
+    private static string? SegmentValue(JsonElement value)
+    {
+        if (value.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var text = Js.ToJsString(value);
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var span = text.AsSpan().TrimStart('$');
+        if (span.IsEmpty)
+        {
+            return null; // "$" alone: Countly would store an empty value; an empty counter key is useless
+        }
+
+        string cleaned = span.Length == text.Length && !span.Contains('.') ? text : span.ToString().Replace('.', ':');
+        if (DayLikeValues.Contains(cleaned))
+        {
+            cleaned = "[CLY]" + cleaned;
+        }
+
+        if (cleaned.Contains('\0'))
+        {
+            cleaned = cleaned.Replace("\0", "&#9647", StringComparison.Ordinal);
+        }
+
+        var capped = MetricNormalizer.Cap(cleaned, MaxSegmentValueLength);
+        return capped.Length == cleaned.Length ? cleaned : capped.ToString();
+    }
+}
