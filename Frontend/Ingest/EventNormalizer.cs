@@ -234,6 +234,7 @@ public static class EventNormalizer
         }
 
         List<KeyValuePair<string, string>>? result = null;
+        Dictionary<string, int>? index = null;
         foreach (var property in segmentation.EnumerateObject())
         {
             var key = SegmentKey(property.Name);
@@ -244,20 +245,34 @@ public static class EventNormalizer
 
             var value = SegmentValue(property.Value);
             result ??= [];
-            var index = IndexOf(result, key);
-            if (index >= 0)
+
+            // A linear scan is cheapest for the usual handful of segments; an index keeps
+            // hostile objects with thousands of properties linear.
+            if (index is null && result.Count > 16)
+            {
+                index = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var i = 0; i < result.Count; i++)
+                {
+                    index[result[i].Key] = i;
+                }
+            }
+
+            var at = index is null ? IndexOf(result, key) : index.GetValueOrDefault(key, -1);
+            if (at >= 0)
             {
                 if (value is null)
                 {
-                    result.RemoveAt(index);
+                    result.RemoveAt(at);
+                    index = null; // positions moved; rebuilt on demand
                 }
                 else
                 {
-                    result[index] = new(key, value);
+                    result[at] = new(key, value);
                 }
             }
             else if (value is not null && result.Count < MaxSegmentsPerEvent)
             {
+                index?.Add(key, result.Count);
                 result.Add(new(key, value));
             }
         }

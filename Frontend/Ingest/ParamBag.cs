@@ -50,27 +50,14 @@ public sealed class ParamBag
     /// <summary>Reads the query and, for POST, the body of <paramref name="request"/> into a bag, enforcing <paramref name="limits"/>.</summary>
     public static async Task<ParamBagResult> ReadAsync(HttpRequest request, RequestLimits limits, CancellationToken ct)
     {
-        var query = request.QueryString.Value ?? string.Empty;
-        var rawQuery = query.StartsWith('?') ? query[1..] : query;
-        if (rawQuery.Length > limits.MaxQueryLength)
-        {
-            return ParamBagResult.Fail(StatusCodes.Status413PayloadTooLarge, $"Request URL is too long (limit {limits.MaxQueryLength} characters)");
-        }
-
         var isPost = HttpMethods.IsPost(request.Method);
-        var bag = new ParamBag(rawQuery, isPost, limits.MaxJsonDepth, 16);
-        var count = 0;
-        var error = bag.AddPairs(rawQuery, fromQuery: true, limits, ref count);
-        if (error is not null)
+        var queryResult = ReadQuery(request.QueryString.Value ?? string.Empty, isPost, limits, out var count);
+        if (!queryResult.Success || !isPost)
         {
-            return ParamBagResult.Fail(StatusCodes.Status400BadRequest, error);
+            return queryResult;
         }
 
-        if (!isPost)
-        {
-            return ParamBagResult.Ok(bag);
-        }
-
+        var bag = queryResult.Bag;
         if (request.ContentLength > limits.MaxBodyBytes)
         {
             return BodyTooLarge(limits);
@@ -87,9 +74,9 @@ public sealed class ParamBag
             catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
             {
                 // Kestrel's own limits (MaxRequestBodySize, timeouts) surface here.
-                return ParamBagResult.Fail(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? $"Request body is too large (limit {limits.MaxBodyBytes} bytes)"
-                    : "Request body could not be read");
+                return e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? BodyTooLarge(limits)
+                    : ParamBagResult.Fail(e.StatusCode, "Request body could not be read");
             }
             catch (Exception e) when (e is IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
@@ -103,7 +90,7 @@ public sealed class ParamBag
 
             var body = buffer.AsSpan(0, length);
             bag.RawBody = Encoding.UTF8.GetString(body);
-            error = await bag.AddBodyAsync(request.ContentType, buffer, length, limits, count, ct).ConfigureAwait(false);
+            var error = await bag.AddBodyAsync(request.ContentType, buffer, length, limits, count, ct).ConfigureAwait(false);
             return error is null ? ParamBagResult.Ok(bag) : ParamBagResult.Fail(StatusCodes.Status400BadRequest, error);
         }
         finally
@@ -116,23 +103,8 @@ public sealed class ParamBag
     }
 
     /// <summary>A bag of a bare query string (no body), for callers that already hold one; the result says why it was rejected, if it was.</summary>
-    public static ParamBagResult FromQuery(string rawQuery, RequestLimits limits)
-    {
-        if (rawQuery.StartsWith('?'))
-        {
-            rawQuery = rawQuery[1..];
-        }
-
-        if (rawQuery.Length > limits.MaxQueryLength)
-        {
-            return ParamBagResult.Fail(StatusCodes.Status413PayloadTooLarge, $"Request URL is too long (limit {limits.MaxQueryLength} characters)");
-        }
-
-        var bag = new ParamBag(rawQuery, isPost: false, limits.MaxJsonDepth, 16);
-        var count = 0;
-        var error = bag.AddPairs(rawQuery, fromQuery: true, limits, ref count);
-        return error is null ? ParamBagResult.Ok(bag) : ParamBagResult.Fail(StatusCodes.Status400BadRequest, error);
-    }
+    public static ParamBagResult FromQuery(string rawQuery, RequestLimits limits) =>
+        ReadQuery(rawQuery, isPost: false, limits, out _);
 
     /// <summary>
     /// A bag of one JSON object's properties with their JSON types (an <c>/i/bulk</c> item);
@@ -289,8 +261,26 @@ public sealed class ParamBag
         return JsonParsing.TryParse(buffer.WrittenSpan, 4, out var json) ? json : EmptyArray;
     }
 
+    private static ParamBagResult ReadQuery(string query, bool isPost, RequestLimits limits, out int count)
+    {
+        count = 0;
+        var rawQuery = query.StartsWith('?') ? query[1..] : query;
+        if (rawQuery.Length > limits.MaxQueryLength)
+        {
+            return ParamBagResult.Fail(
+                StatusCodes.Status413PayloadTooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"Request URL is too long (limit {limits.MaxQueryLength} characters)"));
+        }
+
+        var bag = new ParamBag(rawQuery, isPost, limits.MaxJsonDepth, 16);
+        var error = bag.AddPairs(rawQuery, fromQuery: true, limits, ref count);
+        return error is null ? ParamBagResult.Ok(bag) : ParamBagResult.Fail(StatusCodes.Status400BadRequest, error);
+    }
+
     private static ParamBagResult BodyTooLarge(RequestLimits limits) =>
-        ParamBagResult.Fail(StatusCodes.Status413PayloadTooLarge, $"Request body is too large (limit {limits.MaxBodyBytes} bytes)");
+        ParamBagResult.Fail(
+            StatusCodes.Status413PayloadTooLarge,
+            string.Create(CultureInfo.InvariantCulture, $"Request body is too large (limit {limits.MaxBodyBytes} bytes)"));
 
     /// <summary>Reads at most <paramref name="max"/> + 1 bytes into a pooled buffer; a returned length above <paramref name="max"/> means too large.</summary>
     private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(Stream body, long? contentLength, int max, CancellationToken ct)

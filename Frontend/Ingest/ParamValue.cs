@@ -40,8 +40,8 @@ internal readonly record struct ParamValue
     {
         if (json.ValueKind == JsonValueKind.String)
         {
-            // An escaped lone surrogate is legal JSON but has no .NET string form; U+FFFD stands in for it.
-            return OfText(Js.TryGetString(json, out var text) ? text : "\uFFFD", fromQuery: false);
+            Js.TryGetString(json, out var text);
+            return OfText(text, fromQuery: false);
         }
 
         return new() { Kind = json.ValueKind, Json = json, HasJson = true };

@@ -18,8 +18,8 @@ public sealed record class RequestLimits
     [Range(1, int.MaxValue)]
     public int MaxQueryLength { get; init; } = 32 * 1024;
 
-    /// <summary>Largest accepted POST body in bytes (default 1 MiB; <c>/i/bulk</c> may want more); larger → 413.</summary>
-    [Range(0, int.MaxValue)]
+    /// <summary>Largest accepted POST body in bytes (default 1 MiB, at most 1 GiB; <c>/i/bulk</c> may want more); larger → 413.</summary>
+    [Range(0, 1 << 30)]
     public int MaxBodyBytes { get; init; } = 1024 * 1024;
 
     /// <summary>Most name/value pairs in the query plus the body together (default 256); more → 400.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Analytics.Frontend.Ingest;
@@ -77,7 +78,19 @@ public static class SdkValues
     /// </summary>
     public static long ResolveTimestampMs(string? value, long nowMs)
     {
-        if (string.IsNullOrEmpty(value) || !Js.IsNumber(value))
+        if (string.IsNullOrEmpty(value))
+        {
+            return nowMs;
+        }
+
+        // Fast path: what every SDK sends (10 or 13 plain digits) needs no JavaScript number rules.
+        if (value.Length is 10 or 13 && value[0] != '0' && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var plain))
+        {
+            var plainMs = value.Length == 10 ? plain * 1000 : plain;
+            return plainMs > nowMs ? nowMs : plainMs;
+        }
+
+        if (!Js.IsNumber(value))
         {
             return nowMs;
         }

@@ -284,6 +284,37 @@ public sealed class EventNormalizerTests
         Assert.Equal(Pairs(("c", "v3")), Segments("{\"ab\":\"v1\",\"c\":\"v3\",\"a.b\":[1]}"));
 
     [Fact]
+    public void Duplicate_cleaned_keys_merge_also_among_many_segments()
+    {
+        var sb = new StringBuilder("{");
+        for (var i = 0; i < 40; i++)
+        {
+            sb.Append("\"s").Append(i).Append("\":\"v\",");
+        }
+
+        var segments = Segments(sb.Append("\"s.3\":\"last\",\"s.5\":[1],\"extra\":\"e\"}").ToString());
+
+        Assert.Equal(40, segments.Count);
+        Assert.Equal(new KeyValuePair<string, string>("s3", "last"), segments[3]);
+        Assert.DoesNotContain(segments, p => p.Key == "s5");
+        Assert.Equal("extra", segments[^1].Key);
+    }
+
+    [Fact]
+    public void Huge_segmentation_object_keeps_the_first_100_segments()
+    {
+        var sb = new StringBuilder("{");
+        for (var i = 0; i < 50_000; i++)
+        {
+            sb.Append(i == 0 ? "" : ",").Append("\"k").Append(i).Append("\":\"v\"");
+        }
+
+        var segments = Segments(sb.Append('}').ToString());
+
+        Assert.Equal(EventNormalizer.MaxSegmentsPerEvent, segments.Count);
+    }
+
+    [Fact]
     public void At_most_100_events_are_taken_per_request()
     {
         var json = "[" + string.Join(',', Enumerable.Range(0, 150).Select(i => "{\"key\":\"e" + i + "\"}")) + "]";

@@ -228,6 +228,29 @@ public sealed class ParamBagTests
     }
 
     [Fact]
+    public async Task Body_that_fails_to_read_is_400()
+    {
+        var request = TestRequests.Post("", null, "");
+        request.Body = new ThrowingStream(new IOException("connection reset"));
+
+        var result = await ParamBag.ReadAsync(request, RequestLimits.Default, CancellationToken.None);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, result.StatusCode);
+        Assert.Equal("Request body could not be read", result.Error);
+    }
+
+    [Fact]
+    public async Task Body_over_the_server_limit_is_413()
+    {
+        var request = TestRequests.Post("", null, "");
+        request.Body = new ThrowingStream(new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge));
+
+        var result = await ParamBag.ReadAsync(request, RequestLimits.Default, CancellationToken.None);
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, result.StatusCode);
+    }
+
+    [Fact]
     public async Task Body_exactly_at_the_limit_is_read()
     {
         var limits = new RequestLimits { MaxBodyBytes = 11 };

@@ -69,6 +69,7 @@ public sealed class SdkValuesTests
     [InlineData("1700000000123.7", 1_700_000_000_123)]
     [InlineData("1.7e9", 1_700_000_000_000)]
     [InlineData(" 1700000000 ", 1_700_000_000_000)]
+    [InlineData("+1700000000", 1_700_000_000_000)]
     public void Timestamp_in_seconds_or_ms_becomes_ms(string value, long expected) =>
         Assert.Equal(expected, SdkValues.ResolveTimestampMs(value, Now));
 
@@ -87,6 +88,8 @@ public sealed class SdkValuesTests
     [InlineData("abc")]
     [InlineData("123")]
     [InlineData("170000000")]
+    [InlineData("0170000000")]
+    [InlineData("0000000000000")]
     [InlineData("170000000012")]
     [InlineData("17000000001234")]
     [InlineData("1700000000abc")]
