@@ -1,4 +1,5 @@
 using Analytics.Frontend.Accounts;
+using Analytics.Frontend.Events;
 using Analytics.Frontend.Geo;
 using Analytics.Frontend.Handlers;
 using Analytics.Frontend.Http;
@@ -22,6 +23,10 @@ public static class FrontendExtensions
         services.AddSingleton<AppsHandler>();
         services.AddSingleton<UsersHandler>();
         services.AddSingleton<ReadHandler>();
+        services.AddSingleton<EventsHandler>();
+        services.AddSingleton<EventsReader>();
+        services.AddSingleton<CounterReader>();
+        services.AddSingleton<EventGate>();
         services.AddSingleton<CountlyApi>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Analytics.Frontend.Accounts;
+using Analytics.Frontend.Events;
 using Analytics.Frontend.Geo;
 using Analytics.Frontend.Http;
 using Analytics.Frontend.Ingest;
@@ -12,7 +13,7 @@ namespace Analytics.Frontend.Handlers;
 /// normalisation into one <see cref="IngestRequest"/>, one device-grain call, and the answer
 /// once the request is durable.
 /// </summary>
-public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, GeoLocator geo, IOptions<FrontendOptions> options)
+public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, GeoLocator geo, EventGate gate, IOptions<FrontendOptions> options)
 {
     /// <summary>Most items one <c>/i/bulk</c> may carry.</summary>
     public const int MaxBulkItems = 10_000;
@@ -27,7 +28,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
     /// <summary>Serves <c>/i</c>.</summary>
     public async Task IngestAsync(ApiContext api)
     {
-        var (status, request) = Prepare(api.Params, api, rawChecked: false);
+        var (status, request) = await PrepareAsync(api.Params, api, rawChecked: false);
         if (request is null)
         {
             await Answer(api, status);
@@ -70,7 +71,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
         var perDevice = new Dictionary<string, List<IngestRequest>>(StringComparer.Ordinal);
         foreach (var item in read.Items)
         {
-            var (_, request) = Prepare(item, api, rawChecked: true);
+            var (_, request) = await PrepareAsync(item, api, rawChecked: true);
             if (request is null)
             {
                 continue;
@@ -98,6 +99,17 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
     }
 
     private static string DeviceKey(IngestRequest r) => string.Concat(r.AppId, ":", r.DeviceId);
+
+    private async ValueTask<(Status Status, IngestRequest? Request)> PrepareAsync(ParamBag bag, ApiContext api, bool rawChecked)
+    {
+        var (status, request) = Prepare(bag, api, rawChecked);
+        if (request is { Events.Count: > 0 })
+        {
+            request = request with { Events = await gate.FilterAsync(request.AppId, request.Events) };
+        }
+
+        return (status, request);
+    }
 
     private (Status Status, IngestRequest? Request) Prepare(ParamBag bag, ApiContext api, bool rawChecked)
     {

@@ -16,6 +16,7 @@ public sealed partial class CountlyApi(
     WriteHandler write,
     AppsHandler apps,
     UsersHandler users,
+    EventsHandler events,
     ReadHandler read,
     IServerReadiness readiness,
     AccountsCache accounts,
@@ -134,6 +135,9 @@ public sealed partial class CountlyApi(
                 break;
             case ["i", "users", ..]:
                 await users.WriteAsync(api);
+                break;
+            case ["i", "events", ..]:
+                await events.WriteAsync(api);
                 break;
             case ["o", "apps", ..]:
                 await apps.ReadAsync(api);

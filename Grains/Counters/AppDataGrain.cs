@@ -41,6 +41,16 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
             }
         }
 
+        var registry = GrainFactory.GetGrain<IEventRegistryGrain>(appId);
+        foreach (var key in (await registry.GetAsync()).List)
+        {
+            foreach (var year in new[] { thisYear - 1, thisYear, thisYear + 1 })
+            {
+                keys.Add(new CounterKey(appId, year, Collections.Event(key)).ToString());
+            }
+        }
+
+        await registry.ClearAsync();
         foreach (var chunk in keys.Chunk(32))
         {
             await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync()));

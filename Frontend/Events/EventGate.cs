@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using Analytics.Grains;
+
+namespace Analytics.Frontend.Events;
+
+/// <summary>
+/// Applies Countly's event-key limits before a request is journaled: keys the app's registry
+/// accepted pass, new keys are registered first (one grain call per new key set), keys beyond
+/// the limit and segment keys beyond the per-event limit are dropped. The accepted sets are
+/// cached per app and refreshed every 30 s, so the common request needs no grain call.
+/// </summary>
+public sealed class EventGate(IGrainFactory grains)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, Known> _apps = new(StringComparer.Ordinal);
+
+    /// <summary>The events of <paramref name="events"/> the app accepts, with unaccepted segments removed.</summary>
+    public async ValueTask<IReadOnlyList<IngestEvent>> FilterAsync(string appId, IReadOnlyList<IngestEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return events;
+        }
+
+        var known = _apps.TryGetValue(appId, out var k) && k.Expires > DateTime.UtcNow ? k : null;
+        Dictionary<string, string[]>? unknown = null;
+        foreach (var e in events)
+        {
+            var keyKnown = known is not null && known.Keys.Contains(e.Key);
+            var newSegments = e.Segments.Where(s => known is null || !known.Segments.TryGetValue(e.Key, out var set) || !set.Contains(s.Key)).Select(s => s.Key).ToArray();
+            if (!keyKnown || newSegments.Length > 0)
+            {
+                unknown ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
+                unknown[e.Key] = unknown.TryGetValue(e.Key, out var prev) ? [.. prev.Union(newSegments)] : newSegments;
+            }
+        }
+
+        if (unknown is not null)
+        {
+            var registry = grains.GetGrain<IEventRegistryGrain>(appId);
+            var view = await registry.RegisterAsync(unknown);
+            known = new Known(view);
+            _apps[appId] = known;
+        }
+
+        var result = new List<IngestEvent>(events.Count);
+        foreach (var e in events)
+        {
+            if (!known!.Keys.Contains(e.Key))
+            {
+                continue;
+            }
+
+            if (e.Segments.Count == 0)
+            {
+                result.Add(e);
+                continue;
+            }
+
+            known.Segments.TryGetValue(e.Key, out var allowed);
+            var segments = e.Segments.Where(s => allowed is not null && allowed.Contains(s.Key)).ToArray();
+            result.Add(segments.Length == e.Segments.Count ? e : e with { Segments = segments });
+        }
+
+        return result;
+    }
+
+    /// <summary>Forgets the cached registry of an app (after event management on this frontend).</summary>
+    public void Forget(string appId) => _apps.TryRemove(appId, out _);
+
+    private sealed class Known(EventRegistryView view)
+    {
+        public HashSet<string> Keys { get; } = new(view.List, StringComparer.Ordinal);
+        public Dictionary<string, HashSet<string>> Segments { get; } = view.Segments.ToDictionary(s => s.Key, s => new HashSet<string>(s.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+        public DateTime Expires { get; } = DateTime.UtcNow + Lifetime;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Analytics.Frontend.Accounts;
+using Analytics.Frontend.Events;
+using Analytics.Frontend.Http;
+using Analytics.Grains;
+using Analytics.Grains.Counters;
+
+namespace Analytics.Frontend.Handlers;
+
+/// <summary>Countly's event management: <c>/i/events/edit_map|change_visibility|delete_events</c> (app admins).</summary>
+public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate)
+{
+    /// <summary>Serves <c>/i/events/*</c>.</summary>
+    public async Task WriteAsync(ApiContext api)
+    {
+        if (api.Action is not ("edit_map" or "change_visibility" or "delete_events"))
+        {
+            await api.MessageAsync(400, "Invalid path, must be one of /edit_map, /change_visibility or /delete_events");
+            return;
+        }
+
+        var appId = api.Params.GetString("app_id");
+        if (string.IsNullOrEmpty(appId))
+        {
+            await api.MessageAsync(400, "Missing parameter \"app_id\"");
+            return;
+        }
+
+        if (await ApiAuth.MemberAsync(api, accounts) is not { } member)
+        {
+            return;
+        }
+
+        if (!member.CanAdmin(appId))
+        {
+            await api.MessageAsync(401, "User does not have right");
+            return;
+        }
+
+        if (accounts.AppById(appId) is null)
+        {
+            await api.MessageAsync(401, "App does not exist");
+            return;
+        }
+
+        var registry = grains.GetGrain<IEventRegistryGrain>(appId);
+        switch (api.Action)
+        {
+            case "edit_map":
+                var map = new Dictionary<string, EventSettings>(StringComparer.Ordinal);
+                if (api.Params.TryGetJson("event_map", out var eventMap) && eventMap.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (var e in eventMap.EnumerateObject().Take(IEventRegistryGrain.EventLimit))
+                    {
+                        if (e.Value.ValueKind == JsonValueKind.Object)
+                        {
+                            map[e.Name] = new EventSettings
+                            {
+                                Name = Text(e.Value, "name"),
+                                Description = Text(e.Value, "description"),
+                                Count = Text(e.Value, "count"),
+                                Sum = Text(e.Value, "sum"),
+                                Dur = Text(e.Value, "dur"),
+                                IsVisible = !e.Value.TryGetProperty("is_visible", out var v) || v.ValueKind != JsonValueKind.False,
+                            };
+                        }
+                    }
+                }
+
+                string[]? order = api.Params.TryGetJson("event_order", out var o) && o.ValueKind == JsonValueKind.Array ? Keys(o) : null;
+                await registry.EditMapAsync(map, order);
+                break;
+            case "change_visibility":
+                var keys = api.Params.TryGetJson("events", out var ev) && ev.ValueKind == JsonValueKind.Array ? Keys(ev) : [];
+                await registry.ChangeVisibilityAsync(keys, api.Params.GetString("set_visibility") != "hide");
+                break;
+            default:
+                var deleted = api.Params.TryGetJson("events", out var del) && del.ValueKind == JsonValueKind.Array ? Keys(del) : [];
+                await registry.DeleteAsync(deleted);
+                var year = DateTime.UtcNow.Year;
+                await Task.WhenAll(deleted.SelectMany(k => new[] { year - 1, year, year + 1 }.Select(y =>
+                    grains.GetGrain<ICounterGrain>(new CounterKey(appId, y, Collections.Event(k)).ToString()).ClearAsync())));
+                break;
+        }
+
+        gate.Forget(appId);
+        await api.SuccessAsync();
+    }
+
+    private static string[] Keys(JsonElement array) =>
+        array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(IEventRegistryGrain.EventLimit).ToArray();
+
+    private static string? Text(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
