@@ -18,12 +18,6 @@ internal sealed class TimeNode(bool isBucket)
     // Values are boxed decimals or TimeNodes; Dictionary keeps insertion order as nothing is removed.
     private readonly Dictionary<string, object> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>Whether this object is a time bucket (year, week, month, day or hour).</summary>
-    public bool IsBucket => isBucket;
-
-    /// <summary>Whether nothing was added.</summary>
-    public bool IsEmpty => _entries.Count == 0;
-
     /// <summary>The child object <paramref name="key"/>, created when missing (replacing a number of the same key).</summary>
     public TimeNode Child(string key, bool bucket)
     {
