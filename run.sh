@@ -33,7 +33,8 @@ dotnet build "$ROOT/Silo/Silo.csproj" -c Release -nologo -v q -warnaserror >/dev
 AZ_PID=""
 cleanup() {
   if [ -n "$AZ_PID" ] && kill -0 "$AZ_PID" 2>/dev/null; then
-    kill -TERM "$AZ_PID" 2>/dev/null || true
+    # Azurite writes its database file on SIGINT (not on SIGTERM).
+    kill -INT "$AZ_PID" 2>/dev/null || true
     wait "$AZ_PID" 2>/dev/null || true
   fi
 }

@@ -52,81 +52,37 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
     public async Task GetEventsAsync(ApiContext api, AppRecord app)
     {
         var view = await grains.GetGrain<IEventRegistryGrain>(app.Id).GetAsync();
-        var limits = new JsonObject
-        {
-            ["event_limit"] = IEventRegistryGrain.EventLimit,
-            ["event_segmentation_limit"] = IEventRegistryGrain.SegmentationLimit,
-            ["event_segmentation_value_limit"] = IEventRegistryGrain.SegmentationValueLimit,
-        };
-        var visible = view.List.Where(k => !EventNormalizer.IsInternal(k)).ToList();
-        if (visible.Count == 0 && !view.Managed)
-        {
-            await DataReply.WriteAsync(api, new JsonObject { ["limits"] = limits });
-            return;
-        }
-
-        var result = new JsonObject
-        {
-            ["_id"] = app.Id,
-            ["list"] = Strings(visible),
-        };
-        var segments = new JsonObject();
-        foreach (var key in visible)
-        {
-            if (view.Segments.TryGetValue(key, out var segs) && segs.Count > 0)
-            {
-                segments[key] = Strings(segs);
-            }
-        }
-
-        if (segments.Count > 0)
-        {
-            result["segments"] = segments;
-        }
-
+        JsonObject? management = null;
         if (view.Managed)
         {
-            result["order"] = Strings(view.Order.Where(k => !EventNormalizer.IsInternal(k)));
             var map = new JsonObject();
             foreach (var (key, s) in view.Map)
             {
-                var entry = new JsonObject { ["is_visible"] = s.IsVisible };
-                if (s.Name is not null)
+                var entry = new JsonObject();
+                foreach (var (name, value) in new[] { ("name", s.Name), ("description", s.Description), ("count", s.Count), ("sum", s.Sum), ("dur", s.Dur) })
                 {
-                    entry["name"] = s.Name;
+                    if (value is not null)
+                    {
+                        entry[name] = value;
+                    }
                 }
 
-                if (s.Description is not null)
-                {
-                    entry["description"] = s.Description;
-                }
-
-                if (s.Count is not null)
-                {
-                    entry["count"] = s.Count;
-                }
-
-                if (s.Sum is not null)
-                {
-                    entry["sum"] = s.Sum;
-                }
-
-                if (s.Dur is not null)
-                {
-                    entry["dur"] = s.Dur;
-                }
-
+                entry["is_visible"] = s.IsVisible;
                 map[key] = entry;
             }
 
-            result["map"] = map;
-            result["overview"] = new JsonArray();
-            result["omitted_segments"] = new JsonObject();
-            result["whitelisted_segments"] = new JsonObject();
+            management = new JsonObject
+            {
+                ["order"] = new JsonArray(view.Order.Where(k => !EventNormalizer.IsInternal(k)).Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
+                ["map"] = map,
+                ["overview"] = new JsonArray(),
+                ["omitted_segments"] = new JsonObject(),
+                ["whitelisted_segments"] = new JsonObject(),
+            };
         }
 
-        result["limits"] = limits;
-        await DataReply.WriteAsync(api, result);
+        var list = view.List.Count == 0 && !view.Managed ? null : view.List;
+        await DataReply.WriteAsync(api, GetEventsOutput.Build(app.Id, list, view.Segments, management));
     }
 
     private async Task<JsonObject> EventAsync(string appId, string key, string? segmentation, bool refresh, Period period, TimeZoneInfo zone, long nowMs)
@@ -144,5 +100,4 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
         return EventsOutput.Build(years, segmentation, period.Months);
     }
 
-    private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 }

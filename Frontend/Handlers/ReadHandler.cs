@@ -12,7 +12,7 @@ namespace Analytics.Frontend.Handlers;
 /// The read API: <c>/o</c> v1 methods (spec §3), <c>/o/analytics/dashboard|countries</c> (§4)
 /// and the SDK's <c>/o/sdk</c>, with Countly's validation order and messages.
 /// </summary>
-public sealed class ReadHandler(IGrainFactory grains, AccountsCache accounts, CounterReader counters, EventsReader events)
+public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, EventsReader events)
 {
     /// <summary>Countly's message for an unknown <c>/o/analytics</c> path (double space included).</summary>
     public const string AnalyticsPathMessage = "Invalid path, must be one of /dashboard,  /countries, /sessions, /metric, /tops, /loyalty, /frequency, /durations, /events";

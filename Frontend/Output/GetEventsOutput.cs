@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Analytics.Grains;
 using Analytics.Grains.Counters;
 
 namespace Analytics.Frontend.Output;
@@ -11,9 +12,6 @@ namespace Analytics.Frontend.Output;
 /// </summary>
 public static class GetEventsOutput
 {
-    /// <summary>Countly's default <c>event_limit</c> (distinct event keys per app).</summary>
-    public const int EventLimit = 500;
-
     private const string ReservedPrefix = "[CLY]_";
 
     /// <summary>
@@ -52,7 +50,7 @@ public static class GetEventsOutput
 
         output["limits"] = new JsonObject
         {
-            ["event_limit"] = EventLimit,
+            ["event_limit"] = IEventRegistryGrain.EventLimit,
             ["event_segmentation_limit"] = CounterLimits.SegmentKeysPerEvent,
             ["event_segmentation_value_limit"] = CounterLimits.SegmentValuesPerShard,
         };

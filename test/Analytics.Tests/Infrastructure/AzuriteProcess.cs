@@ -61,12 +61,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
         await FreePort.WaitListeningAsync(Port, TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>Stops the process (SIGTERM; Azurite flushes its file when persisted).</summary>
+    /// <summary>Stops the process (SIGINT: Azurite writes its database file only on this signal).</summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } p)
         {
-            ProcessControl.Terminate(p);
+            ProcessControl.Interrupt(p);
             if (!p.WaitForExit(10_000))
             {
                 p.Kill(entireProcessTree: true);
