@@ -44,7 +44,9 @@ start_azurite() {
   root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   mkdir -p "$location"
   AZURITE_PORT=$(free_port)
-  (cd "$location" && exec node "$root/node_modules/azurite/dist/src/table/main.js" --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" \
+  # setsid: a Ctrl-C in the terminal must not stop Azurite before the silo's final flush;
+  # the caller stops it (SIGINT, which makes it save its database) after the silo exits.
+  (cd "$location" && exec setsid node "$root/node_modules/azurite/dist/src/table/main.js" --tableHost 127.0.0.1 --tablePort "$AZURITE_PORT" \
     --location "$location" --disableTelemetry --silent --skipApiVersionCheck --loose) >"$log" 2>&1 &
   AZ_PID=$!
   wait_port "$AZURITE_PORT" 30
