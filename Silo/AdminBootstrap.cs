@@ -1,3 +1,4 @@
+using Analytics.Frontend.Accounts;
 using Analytics.Grains;
 using Analytics.Grains.Accounts;
 
@@ -8,7 +9,7 @@ namespace Analytics.Silo;
 /// <c>Analytics:AdminApiKey</c>, or with a key generated on first start, written to
 /// <c>{data dir}/admin-api-key</c> and printed (only its hash is stored in Table Storage).
 /// </summary>
-public sealed partial class AdminBootstrap(IGrainFactory grains, IConfiguration configuration, ILogger<AdminBootstrap> logger, IHostApplicationLifetime lifetime) : BackgroundService
+public sealed partial class AdminBootstrap(IGrainFactory grains, AccountsCache cache, IConfiguration configuration, ILogger<AdminBootstrap> logger, IHostApplicationLifetime lifetime) : BackgroundService
 {
     /// <summary>Whether the admin exists.</summary>
     public bool IsDone { get; private set; }
@@ -23,7 +24,7 @@ public sealed partial class AdminBootstrap(IGrainFactory grains, IConfiguration 
         var configured = configuration["Analytics:AdminApiKey"];
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            await accounts.EnsureAdminAsync(AccountRules.HashApiKey(configured.Trim()), replaceExistingKey: true);
+            cache.Apply((await accounts.EnsureAdminAsync(AccountRules.HashApiKey(configured.Trim()), replaceExistingKey: true)).Snapshot);
             LogConfigured(logger);
             IsDone = true;
             return;
@@ -43,7 +44,7 @@ public sealed partial class AdminBootstrap(IGrainFactory grains, IConfiguration 
         }
 
         var key = AccountRules.NewApiKey();
-        await accounts.EnsureAdminAsync(AccountRules.HashApiKey(key), replaceExistingKey: false);
+        cache.Apply((await accounts.EnsureAdminAsync(AccountRules.HashApiKey(key), replaceExistingKey: false)).Snapshot);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);

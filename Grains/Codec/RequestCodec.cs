@@ -79,8 +79,16 @@ public static class RequestCodec
 
             metrics = new Metrics
             {
-                Os = v[0], OsVersion = v[1], Device = v[2], Resolution = v[3], Carrier = v[4],
-                AppVersion = v[5], Density = v[6], Locale = v[7], DeviceType = v[8], Manufacturer = v[9],
+                Os = v[0],
+                OsVersion = v[1],
+                Device = v[2],
+                Resolution = v[3],
+                Carrier = v[4],
+                AppVersion = v[5],
+                Density = v[6],
+                Locale = v[7],
+                DeviceType = v[8],
+                Manufacturer = v[9],
             };
         }
 
