@@ -26,6 +26,7 @@ public static class FrontendExtensions
         services.AddSingleton<EventsHandler>();
         services.AddSingleton<EventsReader>();
         services.AddSingleton<CounterReader>();
+        services.AddSingleton<LiveReader>();
         services.AddSingleton<EventGate>();
         services.AddSingleton<CountlyApi>();
         return services;

@@ -12,7 +12,7 @@ namespace Analytics.Frontend.Handlers;
 /// The read API: <c>/o</c> v1 methods (spec §3), <c>/o/analytics/dashboard|countries</c> (§4)
 /// and the SDK's <c>/o/sdk</c>, with Countly's validation order and messages.
 /// </summary>
-public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, EventsReader events)
+public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, EventsReader events, LiveReader live)
 {
     /// <summary>Countly's message for an unknown <c>/o/analytics</c> path (double space included).</summary>
     public const string AnalyticsPathMessage = "Invalid path, must be one of /dashboard,  /countries, /sessions, /metric, /tops, /loyalty, /frequency, /durations, /events";
@@ -31,7 +31,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
         ["density"] = Collections.Density,
     };
 
-    private static readonly HashSet<string> OtherMethods = ["events", "get_events", "total_users", "live", "live_graph", "retention", "concurrent"];
+    private static readonly HashSet<string> OtherMethods = ["events", "get_events", "total_users", "live", "live_graph", "retention"];
 
     /// <summary>Serves <c>/o</c>.</summary>
     public async Task ReadAsync(ApiContext api)
@@ -53,6 +53,19 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
         if (await ApiAuth.MemberAsync(api, accounts) is not { } member || await ApiAuth.ReadableAppAsync(api, accounts, member, appId) is not { } app)
         {
             return;
+        }
+
+        switch (method)
+        {
+            case "live":
+                await live.LiveAsync(api, app);
+                return;
+            case "live_graph":
+                await live.GraphAsync(api, app);
+                return;
+            case "retention":
+                await live.RetentionAsync(api, app);
+                return;
         }
 
         var zone = TimeZones.Get(app.Timezone);

@@ -51,6 +51,7 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
         }
 
         await registry.ClearAsync();
+        await GrainFactory.GetGrain<ILiveGrain>(appId).ResetAsync();
         foreach (var chunk in keys.Chunk(32))
         {
             await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync()));

@@ -1,6 +1,7 @@
 using Analytics.Grains.Codec;
 using Analytics.Grains.Domain;
 using Analytics.Grains.Journal;
+using Analytics.Grains.Live;
 using Analytics.Grains.Pipeline;
 using Analytics.Grains.Storage;
 using Microsoft.Extensions.Options;
@@ -13,8 +14,9 @@ namespace Analytics.Grains.Devices;
 /// state, collected after two idle minutes or right after its session ends.
 /// </summary>
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class DeviceGrain(IngestJournal journal, IOptions<StorageOptions> options) : Grain, IDeviceGrain
+public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOptions<StorageOptions> options) : Grain, IDeviceGrain
 {
+    private string _appId = null!;
     private string _deviceId = null!;
     private IDeviceBucketGrain _bucket = null!;
     private DeviceState _state = null!;
@@ -29,9 +31,9 @@ public sealed class DeviceGrain(IngestJournal journal, IOptions<StorageOptions> 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
-        var appId = key[..key.IndexOf(':')];
-        _deviceId = key[(appId.Length + 1)..];
-        _bucket = GrainFactory.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(appId, _deviceId, options.Value.DeviceBuckets));
+        _appId = key[..key.IndexOf(':')];
+        _deviceId = key[(_appId.Length + 1)..];
+        _bucket = GrainFactory.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(_appId, _deviceId, options.Value.DeviceBuckets));
         var stored = await _bucket.LoadAsync(_deviceId);
         _state = stored is null ? new DeviceState() : DeviceStateCodec.Decode(stored);
         _encoded = stored ?? DeviceStateCodec.Encode(_state);
@@ -67,6 +69,7 @@ public sealed class DeviceGrain(IngestJournal journal, IOptions<StorageOptions> 
     private async Task<IngestResult> ApplyAsync(IngestRequest request)
     {
         var before = _encoded;
+        var sessionsBefore = _state.SessionCount;
         var increments = new CounterIncrements();
         var outcome = SessionRules.Apply(_state, request, TimeZones.Get(request.TimeZone), increments);
         if (outcome == SessionRules.Outcome.Duplicate)
@@ -86,6 +89,8 @@ public sealed class DeviceGrain(IngestJournal journal, IOptions<StorageOptions> 
 
         _encoded = after;
         _lastDurable = durable;
+        live.Observe(_appId, _deviceId, request.ReceivedAt, request.Timestamp, _state.HasOngoingSession, _state.SessionCount == 1,
+            countedBegin: _state.SessionCount > sessionsBefore, events: EventCount(request));
         if (request.EndSession && !request.BeginSession)
         {
             // Sessions end far more often than devices return within two minutes: free the memory now.
@@ -93,5 +98,16 @@ public sealed class DeviceGrain(IngestJournal journal, IOptions<StorageOptions> 
         }
 
         return await durable ? IngestResult.Success : IngestResult.Pending;
+    }
+
+    private static long EventCount(IngestRequest request)
+    {
+        long total = 0;
+        foreach (var e in request.Events)
+        {
+            total += e.Count;
+        }
+
+        return total;
     }
 }

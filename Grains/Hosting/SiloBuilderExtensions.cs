@@ -1,4 +1,5 @@
 using Analytics.Grains.Journal;
+using Analytics.Grains.Live;
 using Analytics.Grains.Pipeline;
 using Analytics.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,8 @@ public static class SiloBuilderExtensions
         services.AddSingleton(sp => new JournalRecovery(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TableStore>(),
             sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<ILogger<JournalRecovery>>()));
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
+        services.AddSingleton<LiveTracker>();
         services.AddSingleton<IngestPipelineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IngestPipelineHost>());
         return builder;

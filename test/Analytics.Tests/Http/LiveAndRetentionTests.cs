@@ -1,0 +1,98 @@
+using System.Text.Json.Nodes;
+using Analytics.Tests.Infrastructure;
+
+namespace Analytics.Tests.Http;
+
+/// <summary>Live counts and retention cohorts over real HTTP (issue 4).</summary>
+[Collection(nameof(ServerCollection))]
+public sealed class LiveAndRetentionTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task An_open_session_is_online_within_five_seconds_and_offline_after_it_ends()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+
+        await api.WriteAsync(appKey, "live-1", ("begin_session", "1"));
+        await api.WriteAsync(appKey, "live-2", ("begin_session", "1"));
+        Assert.True(await CountlyClient.EventuallyAsync(async () => Online(await api.ReadAsync(appId, "live")) == 2, TimeSpan.FromSeconds(5)));
+        var live = (await api.ReadAsync(appId, "live")).Json!;
+        Assert.Equal(2, live["n"]!.GetValue<long>());
+        Assert.True(live["om"]!.GetValue<long>() >= 2);
+
+        await api.WriteAsync(appKey, "live-1", ("end_session", "1"));
+        Assert.True(await CountlyClient.EventuallyAsync(async () => Online(await api.ReadAsync(appId, "live")) == 1, TimeSpan.FromSeconds(5)));
+        Assert.Equal(2, (await api.ReadAsync(appId, "live")).Json!["om"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task The_live_graph_has_sixty_minutes_with_this_minutes_sessions_and_requests()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+
+        await api.WriteAsync(appKey, "g-1", ("begin_session", "1"));
+        await api.WriteAsync(appKey, "g-1", ("events", """[{"key":"a","count":3}]"""));
+
+        JsonArray? graph = null;
+        Assert.True(await CountlyClient.EventuallyAsync(async () =>
+        {
+            graph = (await api.ReadAsync(appId, "live_graph")).Json!.AsArray();
+            return graph.Sum(p => p!["r"]!.GetValue<long>()) == 2;
+        }, TimeSpan.FromSeconds(5)));
+        Assert.Equal(60, graph!.Count);
+        Assert.Equal(1, graph.Sum(p => p!["s"]!.GetValue<long>()));
+        Assert.Equal(3, graph.Sum(p => p!["e"]!.GetValue<long>()));
+        Assert.True(graph[59]!["time"]!.GetValue<long>() > graph[0]!["time"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Devices_returning_on_day_one_and_day_seven_count_in_their_cohort()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync(timezone: "UTC");
+        var today = DateTime.UtcNow.Date;
+        var cohort = today.AddDays(-8).AddHours(12);
+        string Ts(DateTime t) => new DateTimeOffset(t, TimeSpan.Zero).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // A: first session on the cohort day, back on day 1 and day 7. B: same cohort, back on day 7 only.
+        await api.WriteAsync(appKey, "r-a", ("begin_session", "1"), ("timestamp", Ts(cohort)));
+        await api.WriteAsync(appKey, "r-b", ("begin_session", "1"), ("timestamp", Ts(cohort.AddMinutes(5))));
+        await api.WriteAsync(appKey, "r-a", ("begin_session", "1"), ("timestamp", Ts(cohort.AddDays(1))));
+        await api.WriteAsync(appKey, "r-a", ("begin_session", "1"), ("timestamp", Ts(cohort.AddDays(7))));
+        await api.WriteAsync(appKey, "r-b", ("begin_session", "1"), ("timestamp", Ts(cohort.AddDays(7).AddMinutes(5))));
+
+        var id = cohort.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        JsonNode? row = null;
+        Assert.True(await CountlyClient.EventuallyAsync(async () =>
+        {
+            var rows = (await api.ReadAsync(appId, "retention", "&period=adaily&span=10&rettype=classic")).Json?.AsArray();
+            row = rows?.FirstOrDefault(r => r!["_id"]!.GetValue<string>() == id);
+            return row?["7"]?.GetValue<long>() == 2;
+        }), row?.ToJsonString());
+        Assert.Equal(2, row!["tu"]!.GetValue<long>());
+        Assert.Equal(1, row["1"]!.GetValue<long>());
+        Assert.Equal(0, row["2"]!.GetValue<long>());
+        Assert.Equal(2, row["7"]!.GetValue<long>());
+
+        var full = (await api.ReadAsync(appId, "retention", "&period=adaily&span=10&rettype=full")).Json!.AsArray().First(r => r!["_id"]!.GetValue<string>() == id)!;
+        Assert.Equal(1, full["1"]!.GetValue<long>());
+        Assert.Equal(0, full["7"]!.GetValue<long>());
+        var unbounded = (await api.ReadAsync(appId, "retention", "&period=adaily&span=10&rettype=unbounded")).Json!.AsArray().First(r => r!["_id"]!.GetValue<string>() == id)!;
+        Assert.Equal(2, unbounded["1"]!.GetValue<long>());
+        Assert.Equal(2, unbounded["7"]!.GetValue<long>());
+        Assert.Equal(0, unbounded["8"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Retention_rejects_an_unknown_period_with_400()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+        var answer = await api.ReadAsync(appId, "retention", "&period=hourly");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, answer.Status);
+        Assert.Equal("""{"result":"Invalid period"}""", answer.Body);
+    }
+
+    private static long Online(CountlyClient.Answer a) => a.Json?["o"]?.GetValue<long>() ?? -1;
+}
