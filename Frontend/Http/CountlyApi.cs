@@ -72,7 +72,7 @@ public sealed partial class CountlyApi(
         {
             await ServeAsync(context, segments);
         }
-        catch (Exception e) when (e is TimeoutException or Orleans.Runtime.OrleansException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (IsUnavailable(e) && !context.RequestAborted.IsCancellationRequested)
         {
             LogUnavailable(logger, e, context.Request.Path.Value ?? "");
             if (!response.HasStarted)
@@ -155,6 +155,29 @@ public sealed partial class CountlyApi(
                 await api.MessageAsync(400, "Invalid path");
                 break;
         }
+    }
+
+    /// <summary>
+    /// Failures of the cluster or of storage (timeouts, a grain whose state cannot be loaded
+    /// while storage is down): the request may succeed later, so 503 with Retry-After.
+    /// </summary>
+    private static bool IsUnavailable(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is TimeoutException or Orleans.Runtime.OrleansException or OperationCanceledException
+                or Azure.RequestFailedException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsUnavailable))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request to {Path} could not be served now")]

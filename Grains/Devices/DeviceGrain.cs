@@ -22,7 +22,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
     private DeviceState _state = null!;
     private byte[] _encoded = null!;
     private long _savedSeq;
-    private Task<bool> _lastDurable = Task.FromResult(true);
+    private JournalReceipt _last = JournalReceipt.Done;
 
     /// <summary>The grain key of a device.</summary>
     public static string KeyOf(string appId, string deviceId) => string.Concat(appId, ":", deviceId);
@@ -75,20 +75,20 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
         if (outcome == SessionRules.Outcome.Duplicate)
         {
             // The original is applied; answer once it is durable, like the original.
-            return await _lastDurable ? IngestResult.Duplicate : IngestResult.Pending;
+            return await _last.Wait || _last.Durable.IsCompleted ? IngestResult.Duplicate : IngestResult.Pending;
         }
 
         _state.Seq++;
         var after = DeviceStateCodec.Encode(_state);
         var entry = new JournalEntry { Seq = _state.Seq, StateBefore = before, Request = request, StateAfter = after, Increments = increments };
-        if (!journal.TryAppend(entry, out var durable))
+        if (!journal.TryAppend(entry, out var receipt))
         {
             _state = DeviceStateCodec.Decode(before);
             return IngestResult.Overloaded;
         }
 
         _encoded = after;
-        _lastDurable = durable;
+        _last = receipt;
         live.Observe(_appId, _deviceId, request.ReceivedAt, request.Timestamp, _state.HasOngoingSession, _state.SessionCount == 1,
             countedBegin: _state.SessionCount > sessionsBefore, events: EventCount(request));
         if (request.EndSession && !request.BeginSession)
@@ -97,7 +97,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
             DeactivateOnIdle();
         }
 
-        return await durable ? IngestResult.Success : IngestResult.Pending;
+        return await receipt.Wait ? IngestResult.Success : IngestResult.Pending;
     }
 
     private static long EventCount(IngestRequest request)

@@ -46,6 +46,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
     private int _disposed;
     private Task? _flushLoop;
     private Task? _trimLoop;
+    private Task? _watchdog;
     private TableClient? _table;
 
     /// <summary>Creates a journal with a fresh id for this process.</summary>
@@ -91,22 +92,23 @@ public sealed partial class IngestJournal : IAsyncDisposable
         Volatile.Write(ref _accepting, true);
         _flushLoop = Task.Run(FlushLoopAsync, CancellationToken.None);
         _trimLoop = Task.Run(TrimLoopAsync, CancellationToken.None);
+        _watchdog = Task.Run(WatchdogLoopAsync, CancellationToken.None);
         LogStarted(_logger, JournalId);
     }
 
     /// <summary>
     /// Appends <paramref name="entry"/>; false when the journal is full or closed. On success
-    /// <paramref name="durable"/> completes with true once the entry is durable and handed on,
-    /// or with false if that takes longer than the configured wait (it stays queued).
+    /// <paramref name="receipt"/> tells when the entry is durable and handed on, and when a
+    /// caller should stop waiting for that (the entry stays queued).
     /// </summary>
-    public bool TryAppend(JournalEntry entry, out Task<bool> durable)
+    public bool TryAppend(JournalEntry entry, out JournalReceipt receipt)
     {
         var bytes = entry.EstimatedBytes;
         lock (_gate)
         {
             if (!_accepting || _pendingRecords >= _options.JournalMaxPendingRecords || _pendingBytes + bytes > _options.JournalMaxPendingBytes)
             {
-                durable = Task.FromResult(false);
+                receipt = default;
                 Refused.Add(1);
                 return false;
             }
@@ -116,11 +118,16 @@ public sealed partial class IngestJournal : IAsyncDisposable
                 SealCurrent();
             }
 
+            if (_current.Entries.Count == 0)
+            {
+                _current.Started = Environment.TickCount64;
+            }
+
             _current.Entries.Add(entry);
             _current.Bytes += bytes;
             _pendingRecords++;
             _pendingBytes += bytes;
-            durable = _current.Waiters.Task;
+            receipt = new JournalReceipt(_current.Waiters.Task, _current.Durable.Task);
             if (_current.Entries.Count == 1)
             {
                 _signal.Release();
@@ -189,7 +196,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         _signal.Release();
-        foreach (var t in new[] { _flushLoop, _trimLoop })
+        foreach (var t in new[] { _flushLoop, _trimLoop, _watchdog })
         {
             if (t is not null)
             {
@@ -294,20 +301,19 @@ public sealed partial class IngestJournal : IAsyncDisposable
                         _writtenParts[segment.Number] = actions.Count;
                     }
 
+                    if (attempt > 0)
+                    {
+                        LogWriteRecovered(_logger, segment.Number, attempt + 1);
+                    }
+
                     break;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     attempt++;
-                    if (attempt == 1 || attempt % 50 == 0)
+                    if (attempt == 1 || attempt % 10 == 0)
                     {
                         LogWriteFailed(_logger, e, segment.Number, attempt);
-                    }
-
-                    if (started.ElapsedMilliseconds > _options.JournalCommitWaitMs)
-                    {
-                        // Callers give up waiting (503); the segment stays queued and will be written.
-                        segment.Waiters.TrySetResult(false);
                     }
 
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt)), CancellationToken.None).ConfigureAwait(false);
@@ -345,8 +351,41 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
                 _pendingRecords -= segment.Entries.Count;
                 _pendingBytes -= segment.Bytes;
+                segment.Durable.TrySetResult();
                 segment.Waiters.TrySetResult(true);
                 _nextDeliver++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases callers whose records have waited longer than <see cref="StorageOptions.JournalCommitWaitMs"/>
+    /// (storage slow or down): they answer 503, the records stay queued and are written later.
+    /// </summary>
+    private async Task WatchdogLoopAsync()
+    {
+        var ct = _stop.Token;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(100, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var limit = Environment.TickCount64 - _options.JournalCommitWaitMs;
+            lock (_gate)
+            {
+                foreach (var segment in _inFlight.Values.Concat(_sealed).Append(_current))
+                {
+                    if (segment.Entries.Count > 0 && segment.Started < limit)
+                    {
+                        segment.Waiters.TrySetResult(false);
+                    }
+                }
             }
         }
     }
@@ -421,6 +460,9 @@ public sealed partial class IngestJournal : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Journal segment {Segment} write failed (attempt {Attempt}); retrying")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, long segment, int attempt);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Journal segment {Segment} written after {Attempts} attempts")]
+    private static partial void LogWriteRecovered(ILogger logger, long segment, int attempts);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "A journal consumer failed on segment {Segment}")]
     private static partial void LogConsumerFailed(ILogger logger, Exception e, long segment);
 
@@ -433,6 +475,8 @@ public sealed partial class IngestJournal : IAsyncDisposable
         public List<JournalEntry> Entries { get; } = [];
         public int Bytes { get; set; }
         public bool Committed { get; set; }
+        public long Started { get; set; }
         public TaskCompletionSource<bool> Waiters { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -73,10 +73,14 @@ public sealed class ServerProcess : IAsyncDisposable
         return File.Exists(path) ? path : throw new InvalidOperationException($"The silo is not built: {path}");
     }
 
-    /// <summary>Starts the process again on the same data (new ports).</summary>
-    public async Task StartAgainAsync()
+    /// <summary>Starts the process again on the same data (a new HTTP port unless <paramref name="samePort"/>).</summary>
+    public async Task StartAgainAsync(bool samePort = false)
     {
-        Port = FreePort.Next();
+        if (!samePort || Port == 0)
+        {
+            Port = FreePort.Next();
+        }
+
         var psi = new ProcessStartInfo("dotnet", $"\"{SiloDll()}\" --urls http://127.0.0.1:{Port}")
         {
             RedirectStandardOutput = true,
@@ -197,6 +201,11 @@ public sealed class ServerProcess : IAsyncDisposable
             if (_log.Length < 1_000_000)
             {
                 _log.AppendLine(line);
+            }
+
+            if (System.Environment.GetEnvironmentVariable("ANALYTICS_TEST_LOG_DIR") is { Length: > 0 } dir)
+            {
+                File.AppendAllText(Path.Combine(dir, $"server-{Prefix}.log"), line + "\n");
             }
         }
     }

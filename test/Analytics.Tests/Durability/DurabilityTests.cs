@@ -1,0 +1,151 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Analytics.Tests.Infrastructure;
+
+namespace Analytics.Tests.Durability;
+
+/// <summary>
+/// "A 200 means the data is safe" (issue 6) with real processes: the server is killed with
+/// SIGKILL under SDK-style load, storage goes away under load, requests are delivered twice
+/// around restarts; the numbers read through <c>/o</c> are exactly what the client sent.
+/// </summary>
+public sealed class DurabilityTests
+{
+    [Fact]
+    public async Task Acknowledged_requests_survive_kill_9_and_resent_requests_count_once()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString);
+        var (appId, appKey) = await CreateAppAsync(server);
+        const int devices = 300;
+        var client = new SdkStyleClient(() => server.BaseAddress, appKey);
+        var run = client.RunAsync(Sessions(devices), parallelism: 16, new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+
+        Assert.True(await CountlyClient.EventuallyAsync(() => Task.FromResult(client.Delivered >= 400), TimeSpan.FromSeconds(60)));
+        await server.KillAsync();
+        var deliveredAtKill = client.Delivered;
+        await server.StartAgainAsync(samePort: true);
+        await run;
+
+        Assert.True(deliveredAtKill < devices * 5, "the kill happened before the load finished");
+        Assert.Equal(devices * 5, client.Delivered);
+        Assert.Contains("Replaying journal", server.Log);
+        await AssertExactAsync(server, appId, devices);
+    }
+
+    [Fact]
+    public async Task A_storage_outage_answers_503_with_retry_after_and_loses_nothing()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var proxy = new FaultProxy(azurite.Port);
+        var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        await using var server = await ServerProcess.StartAsync(viaProxy, environment: new Dictionary<string, string>
+        {
+            ["Analytics__Storage__JournalMaxPendingRecords"] = "300",
+            ["Analytics__Storage__JournalCommitWaitMs"] = "2000",
+        });
+        var (appId, appKey) = await CreateAppAsync(server);
+        const int devices = 200;
+        var client = new SdkStyleClient(() => server.BaseAddress, appKey);
+        var run = client.RunAsync(Sessions(devices), parallelism: 16, new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        Assert.True(await CountlyClient.EventuallyAsync(() => Task.FromResult(client.Delivered >= 200), TimeSpan.FromSeconds(60)));
+
+        proxy.Break();
+        Assert.True(await CountlyClient.EventuallyAsync(() => Task.FromResult(client.Statuses.GetValueOrDefault(503) > 0), TimeSpan.FromSeconds(30)), "no 503 while storage was down");
+        // A request refused now (503) may or may not be queued; like an SDK, the probe is re-sent
+        // unchanged (same timestamp) until it is acknowledged, and counts once.
+        var probe = SdkStyleClient.Session("probe", PreviousHour() + 7)[0];
+        using (var http = server.Client())
+        {
+            using var busy = await http.GetAsync($"/i?app_key={appKey}&{probe}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
+            Assert.True(busy.Headers.RetryAfter is not null, "503 without Retry-After");
+            using var read = await http.GetAsync($"/o?api_key={server.AdminKey}&app_id={appId}&method=sessions");
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        await Task.Delay(1000);
+        proxy.Heal();
+        await run;
+        await new SdkStyleClient(() => server.BaseAddress, appKey).RunAsync([[probe]], 1, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+
+        Assert.Equal(devices * 5, client.Delivered);
+        await AssertExactAsync(server, appId, devices, probes: 1);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_request_delivered_twice_around_a_restart_is_counted_once(bool crash)
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString);
+        var (appId, appKey) = await CreateAppAsync(server);
+        var query = SdkStyleClient.Session("twice", PreviousHour())[0];
+
+        using (var http = server.Client())
+        {
+            Assert.Equal("""{"result":"Success"}""", await http.GetStringAsync($"/i?app_key={appKey}&{query}"));
+        }
+
+        if (crash)
+        {
+            await server.KillAsync();
+        }
+        else
+        {
+            await server.StopAsync();
+        }
+
+        await server.StartAgainAsync();
+        using (var http = server.Client())
+        {
+            Assert.Equal("""{"result":"Success","info":"Request ignored: Duplicate request"}""", await http.GetStringAsync($"/i?app_key={appKey}&{query}"));
+        }
+
+        using var api = new CountlyClient(server.Client(), server.AdminKey);
+        var body = await api.ReadUntilAsync(appId, "sessions", j => Year(j)?["t"]?.GetValue<long>() == 1);
+        await Task.Delay(600);
+        Assert.Equal(1, Year((await api.ReadAsync(appId, "sessions")).Json)!["t"]!.GetValue<long>());
+        Assert.Equal(1, Year((await api.ReadAsync(appId, "sessions")).Json)!["n"]!.GetValue<long>());
+    }
+
+    private static async Task<(string Id, string Key)> CreateAppAsync(ServerProcess server)
+    {
+        using var api = new CountlyClient(server.Client(), server.AdminKey);
+        return await api.CreateAppAsync(timezone: "UTC");
+    }
+
+    /// <summary>A moment in the previous UTC hour, so every request lands in one hour and one day.</summary>
+    private static long PreviousHour() => ((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 3_600_000) - 1) * 3_600_000 + 60_000;
+
+    private static List<IReadOnlyList<string>> Sessions(int devices)
+    {
+        var start = PreviousHour();
+        return Enumerable.Range(0, devices).Select(i => SdkStyleClient.Session($"dev-{i}", start + (i * 10))).ToList();
+    }
+
+    private static JsonNode? Year(JsonNode? sessions)
+    {
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(PreviousHour()).Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return sessions?[year];
+    }
+
+    /// <summary>Asserts the numbers of <paramref name="devices"/> whole sessions plus <paramref name="probes"/> lone begin_session requests.</summary>
+    private static async Task AssertExactAsync(ServerProcess server, string appId, int devices, int probes = 0)
+    {
+        using var api = new CountlyClient(server.Client(), server.AdminKey);
+        var body = await api.ReadUntilAsync(appId, "sessions", j => Year(j)?["e"]?.GetValue<long>() == (devices * 5) + probes, timeout: TimeSpan.FromSeconds(30));
+        var year = Year(JsonNode.Parse(body))!;
+        Assert.Equal(devices + probes, year["t"]!.GetValue<long>());
+        Assert.Equal(devices + probes, year["n"]!.GetValue<long>());
+        Assert.Equal(devices + probes, year["u"]!.GetValue<long>());
+        Assert.Equal((devices * 5) + probes, year["e"]!.GetValue<long>());
+        Assert.Equal(devices * 30, year["d"]!.GetValue<long>());
+
+        var events = (await api.ReadAsync(appId, "events", "&event=purchase")).Json!;
+        var eventYear = Year(events)!;
+        Assert.Equal(devices * 4, eventYear["c"]!.GetValue<long>());
+        Assert.Equal(devices * 3m, eventYear["s"]!.GetValue<decimal>());
+    }
+}
