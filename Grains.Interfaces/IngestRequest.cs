@@ -59,4 +59,12 @@ public sealed record class IngestRequest
 
     /// <summary>The app's reset epoch: a device whose state is from an older epoch starts over.</summary>
     [Id(16)] public int Epoch { get; init; }
+
+    /// <summary>
+    /// Whether <c>session_duration</c> was truthy as sent although unusable (<c>"0"</c> or not a
+    /// number), so <see cref="HasSessionDuration"/> is false. Countly tests the raw parameter when
+    /// it decides whether a request counts as a plain request (<c>e</c>), so such a request adds
+    /// no <c>e</c>: the Node SDK's <c>end_session=1&amp;session_duration=0</c> adds nothing.
+    /// </summary>
+    [Id(17)] public bool HasUnusableSessionDuration { get; init; }
 }

@@ -162,6 +162,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             EndSession = bag.IsTruthy("end_session"),
             IgnoreCooldown = bag.IsTruthy("ignore_cooldown"),
             HasSessionDuration = hasDuration,
+            HasUnusableSessionDuration = !hasDuration && bag.IsTruthy("session_duration"),
             SessionDuration = duration,
             Metrics = MetricNormalizer.Normalize(bag),
             Events = EventNormalizer.Normalize(bag, timestamp, now),

@@ -52,6 +52,11 @@ public static class MetricNormalizer
             }
         }
 
+        // Countly (usage.getPredefinedMetrics): Apple devices get a device type and a
+        // manufacturer when the SDK sent none, from the OS and device names as sent.
+        deviceType ??= DeviceTypeOf(os, device);
+        manufacturer ??= ManufacturerOf(os);
+
         var densityText = Density(density, os);
         if (carrier is not null)
         {
@@ -103,6 +108,34 @@ public static class MetricNormalizer
 
         return null;
     }
+
+    /// <summary>
+    /// Countly's <c>_device_type</c> for an Apple device the SDK did not classify: exact OS
+    /// names and device-name prefixes (<c>iOS</c> + <c>iPhone…</c>/<c>iPod…</c> → mobile,
+    /// <c>iPad…</c> → tablet, <c>watchOS</c> + <c>Watch…</c> → wearable, <c>tvOS</c> +
+    /// <c>AppleTV…</c> → smarttv, <c>macOS</c> + <c>Mac…</c>/<c>iMac…</c> → desktop); otherwise null.
+    /// </summary>
+    public static string? DeviceTypeOf(string? os, string? device)
+    {
+        if (device is null)
+        {
+            return null;
+        }
+
+        bool Starts(string prefix) => device.StartsWith(prefix, StringComparison.Ordinal);
+        return os switch
+        {
+            "iOS" when Starts("iPhone") || Starts("iPod") => "mobile",
+            "iOS" when Starts("iPad") => "tablet",
+            "watchOS" when Starts("Watch") => "wearable",
+            "tvOS" when Starts("AppleTV") => "smarttv",
+            "macOS" when Starts("Mac") || Starts("iMac") => "desktop",
+            _ => null,
+        };
+    }
+
+    /// <summary>Countly's <c>_manufacturer</c> for an SDK that sent none: <c>Apple</c> for Apple's OS names, otherwise null.</summary>
+    public static string? ManufacturerOf(string? os) => os is "iOS" or "watchOS" or "tvOS" or "macOS" ? "Apple" : null;
 
     /// <summary>
     /// <c>common.processCarrier</c>: drops 16-character values without spaces (random hashes

@@ -21,6 +21,7 @@ public static class RequestCodec
         if (r.HasSessionDuration) flags |= 8;
         if (r.HasLocation) flags |= 16;
         if (r.Metrics is not null) flags |= 32;
+        if (r.HasUnusableSessionDuration) flags |= 64;
         w.Write(flags);
         w.WriteVar(r.SessionDuration);
         if (r.Metrics is { } m)
@@ -127,6 +128,7 @@ public static class RequestCodec
             IgnoreCooldown = (flags & 4) != 0,
             HasSessionDuration = (flags & 8) != 0,
             HasLocation = (flags & 16) != 0,
+            HasUnusableSessionDuration = (flags & 64) != 0,
             SessionDuration = duration,
             Metrics = metrics,
             Country = country,

@@ -63,7 +63,7 @@ public static class SessionRules
         {
             state.LastEnd = t;
             state.HasOngoingSession = false;
-            if (!request.HasSessionDuration)
+            if (!request.HasSessionDuration && !request.HasUnusableSessionDuration)
             {
                 usage.Requests(stamp, 1);
             }
@@ -73,7 +73,8 @@ public static class SessionRules
             state.SessionDuration = 0;
         }
 
-        if (!request.BeginSession && !request.HasSessionDuration && !request.EndSession)
+        // Countly: `!begin_session && !session_duration` on the raw parameters ("0" is truthy).
+        if (!request.BeginSession && !request.HasSessionDuration && !request.HasUnusableSessionDuration && !request.EndSession)
         {
             usage.Requests(stamp, 1);
         }

@@ -25,6 +25,34 @@ public sealed class MetricNormalizerTests
         Assert.Equal(expectedVersion, metrics?.OsVersion);
     }
 
+    [Theory]
+    [InlineData("iOS", "iPhone15,2", "mobile", "Apple")]
+    [InlineData("iOS", "iPod9,1", "mobile", "Apple")]
+    [InlineData("iOS", "iPad13,4", "tablet", "Apple")]
+    [InlineData("watchOS", "Watch6,1", "wearable", "Apple")]
+    [InlineData("tvOS", "AppleTV11,1", "smarttv", "Apple")]
+    [InlineData("macOS", "MacBookPro18,1", "desktop", "Apple")]
+    [InlineData("macOS", "iMac21,1", "desktop", "Apple")]
+    [InlineData("iOS", "Simulator", null, "Apple")]
+    [InlineData("ios", "iPhone15,2", null, null)]
+    [InlineData("Android", "Pixel 7", null, null)]
+    public void Apple_devices_get_Countlys_device_type_and_manufacturer(string os, string device, string? deviceType, string? manufacturer)
+    {
+        var metrics = Normalize(new { _os = os, _device = device });
+
+        Assert.Equal(deviceType, metrics?.DeviceType);
+        Assert.Equal(manufacturer, metrics?.Manufacturer);
+    }
+
+    [Fact]
+    public void A_device_type_and_manufacturer_sent_by_the_sdk_are_kept()
+    {
+        var metrics = Normalize(new { _os = "iOS", _device = "iPhone15,2", _device_type = "phablet", _manufacturer = "Foxconn" });
+
+        Assert.Equal("phablet", metrics?.DeviceType);
+        Assert.Equal("Foxconn", metrics?.Manufacturer);
+    }
+
     [Fact]
     public void Os_version_without_os_is_kept_as_is() =>
         Assert.Equal("10:1", Normalize(new { _os_version = "10.1" })?.OsVersion);

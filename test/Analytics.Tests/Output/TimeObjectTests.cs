@@ -59,6 +59,22 @@ public sealed class TimeObjectTests
         Assert.Equal(expectedYear, year is null ? "{}" : Json.Text(Json.Pick(year, "t", "n", "e", "d", "u", "f", "ds")));
     }
 
+    // The Node and Web SDKs send end_session=1&session_duration=0 when the session was just
+    // extended; Countly tests the raw (truthy) parameter, so neither request adds an `e`.
+    [Fact]
+    public void A_zero_session_duration_adds_no_request_with_or_without_end_session()
+    {
+        var traffic = new Traffic();
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 20), begin: true);
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 21), duration: 2);
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 22), end: true, unusableDuration: true);
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 23), unusableDuration: true);
+
+        var result = TimeObject.Build(traffic.Snapshots(Collections.Users), TimeObjectShape.Users, [(2024, 10)]);
+
+        Assert.Equal("""{"t":1,"n":1,"e":2,"d":2,"u":1,"f":{"0":1},"ds":{"0":1}}""", Json.Text(Json.Pick(result["2024"]!.AsObject(), "t", "n", "e", "d", "u", "f", "ds")));
+    }
+
     [Fact]
     public void Week_object_holds_only_unique_props()
     {

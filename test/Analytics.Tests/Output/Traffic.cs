@@ -17,7 +17,7 @@ internal sealed class Traffic(string timeZone = "Europe/Istanbul")
         LocalTime.ToUnixMs(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified), Zone);
 
     /// <summary>Applies one request of <paramref name="device"/>.</summary>
-    public void Send(string device, long timestamp, bool begin = false, bool end = false, int? duration = null, Metrics? metrics = null, IReadOnlyList<IngestEvent>? events = null)
+    public void Send(string device, long timestamp, bool begin = false, bool end = false, int? duration = null, Metrics? metrics = null, IReadOnlyList<IngestEvent>? events = null, bool unusableDuration = false)
     {
         if (!_devices.TryGetValue(device, out var state))
         {
@@ -35,6 +35,7 @@ internal sealed class Traffic(string timeZone = "Europe/Istanbul")
             EndSession = end,
             SessionDuration = duration ?? 0,
             HasSessionDuration = duration is not null,
+            HasUnusableSessionDuration = unusableDuration,
             Metrics = metrics,
             Events = events ?? [],
         };
