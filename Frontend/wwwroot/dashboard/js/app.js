@@ -4,7 +4,7 @@ import { Api } from './api.js';
 import { destroyAll } from './charts.js';
 import { h } from './dom.js';
 import { Panel } from './panel.js';
-import { clock, knownZone } from './time.js';
+import { clock, knownZone, offsetName } from './time.js';
 import { CountriesPanel } from './panels/countries.js';
 import { EventsPanel } from './panels/events.js';
 import { LivePanel } from './panels/live.js';
@@ -106,7 +106,8 @@ function openApp(appId) {
   }
   sessionStorage.setItem(APP_ITEM, app._id);
   const zone = knownZone(String(app.timezone || 'UTC'));
-  $('app-zone').textContent = `times in ${zone}`;
+  const offset = offsetName(zone);
+  $('app-zone').textContent = `times in ${zone}${offset && offset !== zone ? ` (${offset})` : ''}`;
   document.title = `${app.name} · Analytics`;
   document.body.dataset.app = app._id;
 

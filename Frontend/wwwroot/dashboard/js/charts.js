@@ -24,6 +24,8 @@ function lib() {
     Chart.defaults.maintainAspectRatio = false;
     Chart.defaults.plugins.legend.labels.boxWidth = 10;
     Chart.defaults.plugins.legend.labels.boxHeight = 10;
+    // Legend in dataset order, whatever the drawing order (lines are drawn over bars).
+    Chart.defaults.plugins.legend.labels.sort = (a, b) => a.datasetIndex - b.datasetIndex;
     Chart.defaults.plugins.tooltip.mode = 'index';
     Chart.defaults.plugins.tooltip.intersect = false;
     Chart.defaults.animation = window.matchMedia('(prefers-reduced-motion: reduce)').matches ? false : { duration: 350 };
@@ -63,7 +65,7 @@ export function destroyAll(root) {
 }
 
 export function line(label, data, color, extra = {}) {
-  return { type: 'line', label, data, borderColor: color, backgroundColor: color + '22', pointRadius: 2, pointHoverRadius: 4, borderWidth: 2, tension: 0.25, ...extra };
+  return { type: 'line', label, data, borderColor: color, backgroundColor: color + '22', pointRadius: 2, pointHoverRadius: 4, borderWidth: 2, tension: 0, ...extra };
 }
 
 export function bar(label, data, color, extra = {}) {

@@ -13,6 +13,16 @@ export function knownZone(zone) {
   }
 }
 
+/** "GMT+3" for a zone (its offset now). */
+export function offsetName(zone) {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'shortOffset' })
+      .formatToParts(new Date()).find(p => p.type === 'timeZoneName')?.value ?? '';
+  } catch {
+    return '';
+  }
+}
+
 /** The current wall-clock date and hour in zone. */
 export function nowIn(zone, date = new Date()) {
   const parts = new Intl.DateTimeFormat('en-US', {

@@ -73,10 +73,11 @@ async function waitSettled(page, id) {
   [id, settled], { timeout: 45_000 });
 }
 
+// segment null: whichever segment the panel chose.
 async function waitEventPanel(page, event, segment) {
   await page.waitForFunction(([e, s, states]) => {
     const p = document.querySelector('[data-panel=events]');
-    return p.dataset.event === e && p.dataset.segment === s && states.includes(p.dataset.state);
+    return p.dataset.event === e && (s === null || p.dataset.segment === s) && states.includes(p.dataset.state);
   }, [event, segment, settled]);
 }
 
@@ -116,35 +117,26 @@ try {
   const eventKeys = await page.$$eval('#event-select option', os => os.map(o => o.value));
   for (const key of eventKeys) {
     await page.selectOption('#event-select', key);
-    await waitEventPanel(page, key, '');
+    await waitEventPanel(page, key, null);
     const plain = await page.evaluate(snapshot);
-    const entry = { plain: { state: plain.panels.events.state, error: plain.panels.events.error, days: plain.tables['event-days'] ?? [], totals: plain.eventTotals, chart: plain.charts['events-chart'] ?? null }, segments: {} };
-    const segments = await page.$$eval('#segment-select option', os => os.map(o => o.value).filter(Boolean));
+    const entry = {
+      chosenSegment: await page.$eval('#segment-select', s => s.value),
+      plain: { state: plain.panels.events.state, error: plain.panels.events.error, days: plain.tables['event-days'] ?? [], totals: plain.eventTotals, chart: plain.charts['events-chart'] ?? null },
+      segments: {},
+    };
+    const segments = await page.$$eval('#segment-select option', os => os.map(o => o.value));
     for (const segment of segments) {
       await page.selectOption('#segment-select', segment);
       await waitEventPanel(page, key, segment);
       const split = await page.evaluate(snapshot);
-      entry.segments[segment] = { state: split.panels.events.state, rows: split.tables['event-segments'] ?? [] };
-    }
-    if (segments.length > 0) {
-      await page.selectOption('#segment-select', '');
-      await waitEventPanel(page, key, '');
+      entry.segments[segment] = { state: split.panels.events.state, rows: split.tables['event-segments'] ?? [], days: split.tables['event-days'] ?? [] };
     }
     report.events[key] = entry;
   }
   if (eventKeys.length > 0) {
-    // Leave the richest view on screen for the screenshot.
-    const withSegments = await page.$$eval('#event-select option', os => os.map(o => o.value));
-    for (const key of withSegments) {
-      await page.selectOption('#event-select', key);
-      const segs = await page.$$eval('#segment-select option', os => os.map(o => o.value).filter(Boolean));
-      if (segs.length > 0) {
-        await page.selectOption('#segment-select', segs[0]);
-        await waitEventPanel(page, key, segs[0]);
-        break;
-      }
-      await waitEventPanel(page, key, '');
-    }
+    // Leave the first event, with its first segment, on screen for the screenshot.
+    await page.selectOption('#event-select', eventKeys[0]);
+    await waitEventPanel(page, eventKeys[0], null);
   }
 
   report.step = 'countries periods';

@@ -79,7 +79,8 @@ export class EventsPanel {
     const segments = Array.isArray(this.segments[this.eventSelect.value]) ? this.segments[this.eventSelect.value].map(String) : [];
     const previous = this.segmentSelect.value;
     this.segmentSelect.replaceChildren(h('option', { value: '' }, 'no segment'), ...segments.map(s => h('option', { value: s }, s)));
-    this.segmentSelect.value = segments.includes(previous) ? previous : '';
+    // The breakdown is the interesting part: show the first segment unless one was chosen.
+    this.segmentSelect.value = segments.includes(previous) ? previous : (segments[0] ?? '');
     this.segmentSelect.disabled = segments.length === 0;
   }
 

@@ -40,7 +40,7 @@ export async function loadUsage(ctx, panels) {
       labels: dayRows.map(r => r.label),
       datasets: [
         line('Sessions', dayRows.map(r => r.values.t), colors.sessions, { fill: true }),
-        line('Users', dayRows.map(r => r.values.u), colors.users),
+        line('Users', dayRows.map(r => r.values.u), colors.users, { borderDash: [6, 4] }),
         line('New users', dayRows.map(r => r.values.n), colors.newUsers),
       ],
     },
