@@ -106,6 +106,8 @@ try {
     report.step = 'screenshot';
     await page.screenshot({ path: screenshotPath, fullPage: true });
   }
+  // What happens while the browser closes (an unload request, say) is not part of the run.
+  report.requests = [...report.requests];
   report.step = 'done';
 } catch (e) {
   report.fatal = `${report.step}: ${e?.stack ?? e}`;

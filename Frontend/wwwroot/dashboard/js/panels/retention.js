@@ -52,9 +52,11 @@ function cell(row, day, tu) {
     return h('td', { class: 'cell na', dataset: { day } });
   }
   const percent = tu > 0 ? Math.round((1000 * value) / tu) / 10 : 0;
-  const td = h('td', { class: 'cell', dataset: { day, count: value, percent }, title: `${value} of ${tu} users` },
-    h('span', { class: 'pct' }, `${percent}%`),
-    h('span', { class: 'count' }, formatNumber(value)));
-  td.style.backgroundColor = `rgba(37, 99, 235, ${(0.04 + (0.5 * Math.min(percent, 100)) / 100).toFixed(3)})`;
+  const td = h('td', { class: value > 0 ? 'cell' : 'cell zero', dataset: { day, count: value, percent }, title: `${value} of ${tu} users` },
+    h('span', { class: 'pct' }, tu > 0 ? `${percent}%` : '–'),
+    value > 0 ? h('span', { class: 'count' }, formatNumber(value)) : null);
+  if (value > 0) {
+    td.style.backgroundColor = `rgba(37, 99, 235, ${(0.08 + (0.5 * Math.min(percent, 100)) / 100).toFixed(3)})`;
+  }
   return td;
 }
