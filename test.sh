@@ -12,6 +12,11 @@ if ! command -v chromium >/dev/null 2>&1 && [ "${ANALYTICS_SKIP_APT:-0}" != "1" 
   echo "Installing Chromium (Debian) for the browser tests..."
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || echo "warning: could not install chromium" >&2
 fi
+# The browser tests (test/Analytics.Tests/Browser) drive this Chromium through playwright-core.
+if [ -z "${CHROMIUM_PATH:-}" ] && command -v chromium >/dev/null 2>&1; then
+  CHROMIUM_PATH=$(command -v chromium)
+  export CHROMIUM_PATH
+fi
 echo "Building (warnings are errors)..."
 dotnet build "$ROOT/Analytics.sln" -c Release -nologo -v q -warnaserror
 echo "Testing..."

@@ -3,6 +3,7 @@ using Analytics.Frontend.Events;
 using Analytics.Frontend.Geo;
 using Analytics.Frontend.Handlers;
 using Analytics.Frontend.Http;
+using Analytics.Frontend.Pages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,9 +33,10 @@ public static class FrontendExtensions
         return services;
     }
 
-    /// <summary>Serves the API (every path not taken by an earlier middleware).</summary>
+    /// <summary>Serves the dashboard and demo pages, then the API (every path not taken by an earlier middleware).</summary>
     public static WebApplication UseAnalyticsFrontend(this WebApplication app)
     {
+        app.UseStaticPages(StaticPages.DefaultRoot, app.Logger);
         var api = app.Services.GetRequiredService<CountlyApi>();
         app.Run(api.InvokeAsync);
         return app;
