@@ -36,6 +36,8 @@ public static class FrontendExtensions
     /// <summary>Serves the dashboard and demo pages, then the API (every path not taken by an earlier middleware).</summary>
     public static WebApplication UseAnalyticsFrontend(this WebApplication app)
     {
+        app.UseHealthEndpoints();
+        app.UseAnalyticsMetrics();
         app.UseStaticPages(StaticPages.DefaultRoot, app.Logger);
         var api = app.Services.GetRequiredService<CountlyApi>();
         app.Run(api.InvokeAsync);

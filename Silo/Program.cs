@@ -13,6 +13,7 @@ builder.Services.AddSingleton<AdminBootstrap>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminBootstrap>());
 builder.Services.AddSingleton<IServerReadiness, SiloReadiness>();
 builder.Services.AddAnalyticsFrontend(builder.Configuration);
+builder.Services.AddAnalyticsTelemetry(builder.Configuration, "analytics-silo");
 
 var app = builder.Build();
 app.UseAnalyticsFrontend();

@@ -46,6 +46,12 @@ public sealed partial class CounterGrain(TableStore tables, IOptions<StorageOpti
     {
         try
         {
+            if (!_store.IsDirty)
+            {
+                return;
+            }
+
+            using var activity = TableStore.Source.StartActivity("counter.flush");
             await _store.WriteAsync(_table, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -59,6 +59,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
         var host = Environment.MachineName.Length > 40 ? Environment.MachineName[..40] : Environment.MachineName;
         JournalId = KeyEncoding.Encode($"{host}-{Guid.NewGuid():N}");
         _current = new Segment();
+        Meter.CreateObservableGauge("analytics.journal.pending", () => PendingRecords, description: "Journal records accepted but not yet durable");
     }
 
     /// <summary>This journal's id (its partition in the journal table).</summary>
@@ -283,7 +284,9 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
     private async Task WriteAsync(Segment segment)
     {
-        var started = Stopwatch.StartNew();
+        using var activity = TableStore.Source.StartActivity("journal.write");
+        activity?.SetTag("analytics.segment", segment.Number);
+        activity?.SetTag("analytics.records", segment.Entries.Count);
         try
         {
             var payload = SegmentCodec.Encode(segment.Entries);

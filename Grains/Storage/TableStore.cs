@@ -22,6 +22,9 @@ public sealed class TableStore
     /// <summary>Azure's limit on the payload of one batch (4 MiB) with headroom for framing.</summary>
     public const int MaxBatchBytes = 3 * 1024 * 1024;
 
+    /// <summary>Our activity source: spans for ingest, journal writes, flushes and storage calls.</summary>
+    public static readonly System.Diagnostics.ActivitySource Source = new(MeterName);
+
     private static readonly Meter Meter = new(MeterName);
     private static readonly Counter<long> Transactions = Meter.CreateCounter<long>("analytics.storage.transactions", description: "Table Storage transactions (query pages and batches count one each)");
     private static long _total;
@@ -100,6 +103,9 @@ public sealed class TableStore
         }
 
         Count(operation);
+        using var activity = Source.StartActivity("storage " + operation, System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("db.system", "azure-table");
+        activity?.SetTag("analytics.operations", actions.Count);
         if (actions.Count == 1)
         {
             var a = actions[0];

@@ -1,0 +1,50 @@
+using Analytics.Grains.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Analytics.Frontend;
+
+/// <summary>
+/// OpenTelemetry for both hosts: our meter and activity source (<c>Analytics</c>: ingest,
+/// journal, flush and storage calls), Orleans' and ASP.NET Core's; a Prometheus scrape endpoint
+/// at <c>/metrics</c> always, OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// </summary>
+public static class Telemetry
+{
+    /// <summary>Registers metrics and tracing for a host named <paramref name="serviceName"/>.</summary>
+    public static IServiceCollection AddAnalyticsTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(TableStore.MeterName, "Microsoft.Orleans")
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    m.AddOtlpExporter();
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource(TableStore.MeterName, "Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Lifecycle", "Microsoft.Orleans.Storage")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/metrics"))
+                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(double.TryParse(configuration["Analytics:Telemetry:TraceSampleRatio"], System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 0.01)));
+                if (otlp)
+                {
+                    t.AddOtlpExporter();
+                }
+            });
+        return services;
+    }
+
+    /// <summary>Serves Prometheus at <c>/metrics</c>.</summary>
+    public static IApplicationBuilder UseAnalyticsMetrics(this IApplicationBuilder app) => app.UseOpenTelemetryPrometheusScrapingEndpoint();
+}
