@@ -7,14 +7,18 @@ namespace Analytics.Grains;
 /// </summary>
 public interface IDeviceBucketGrain : IGrainWithStringKey
 {
-    /// <summary>The encoded state of <paramref name="deviceId"/>, or null for a device never seen.</summary>
-    Task<byte[]?> LoadAsync(string deviceId);
+    /// <summary>
+    /// The encoded state of <paramref name="deviceId"/> (null for a device never seen) for a
+    /// device grain activating on the silo of journal <paramref name="journalId"/>. If the device
+    /// was last held by another silo that died, its journal is replayed first.
+    /// </summary>
+    Task<byte[]?> LoadAsync(string deviceId, string journalId);
 
     /// <summary>Stores states taken from the journal (newest sequence number wins).</summary>
     Task<CounterAck> PutAsync(DeviceStateBatch batch);
 
-    /// <summary>Stores one device's state and completes once it is written to storage.</summary>
-    Task PutDurableAsync(string deviceId, long seq, byte[] state);
+    /// <summary>Stores one device's state, completes once it is written, and releases the device from journal <paramref name="journalId"/>.</summary>
+    Task PutDurableAsync(string deviceId, long seq, byte[] state, string journalId);
 
     /// <summary>Writes dirty states now and returns the durable watermark of <paramref name="journalId"/>.</summary>
     Task<long> FlushAsync(string journalId);

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Shared set-up steps for run.sh, test.sh and bench scripts (sourced, not run).
 
-# Installs the npm packages pinned in package-lock.json when they are missing or stale.
+# Installs the npm packages pinned in package-lock.json when they are missing or stale
+# (a stamp with the lock file's hash records what is installed; file times are not used,
+# because a fresh checkout gives every file a new time).
 ensure_npm() {
-  local root
-  root=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel 2>/dev/null || (cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd))
-  if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  local root want have
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  want=$(sha256sum "$root/package-lock.json" | cut -d' ' -f1)
+  have=$(cat "$root/node_modules/.analytics-lock-sha256" 2>/dev/null || true)
+  if [ "$want" != "$have" ] || [ ! -d "$root/node_modules/azurite" ]; then
     echo "Installing npm packages (package-lock.json)..."
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$root/node_modules/.analytics-lock-sha256"
   fi
 }
 

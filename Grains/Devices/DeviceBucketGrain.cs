@@ -19,6 +19,8 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
     private readonly Dictionary<string, Entry> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
+    private Task _replayed = Task.CompletedTask;
     private TaskCompletionSource? _nextWrite;
     private Task? _writing;
     private IGrainTimer? _soon;
@@ -49,13 +51,29 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
         var period = TimeSpan.FromMilliseconds(options.Value.CheckpointMs);
         this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = false });
+
+        // States newer than these rows may sit in the journal of a silo that died (with this
+        // bucket's previous activation, perhaps): loads wait until such journals are replayed.
+        // Not awaited here, because the replay itself calls this bucket.
+        _replayed = GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
     }
 
     /// <inheritdoc />
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => WriteAsync();
 
-    Task<byte[]?> IDeviceBucketGrain.LoadAsync(string deviceId) =>
-        Task.FromResult(_devices.TryGetValue(deviceId, out var e) ? e.State : null);
+    async Task<byte[]?> IDeviceBucketGrain.LoadAsync(string deviceId, string journalId)
+    {
+        await _replayed;
+        if (_holders.TryGetValue(deviceId, out var holder) && holder != journalId)
+        {
+            // The device's last grain lived on another silo and never handed its state back:
+            // if that silo is dead, its journal holds the newest state.
+            await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(holder);
+        }
+
+        _holders[deviceId] = journalId;
+        return _devices.TryGetValue(deviceId, out var e) ? e.State : null;
+    }
 
     Task<CounterAck> IDeviceBucketGrain.PutAsync(DeviceStateBatch batch)
     {
@@ -79,16 +97,19 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
         return Task.FromResult(new CounterAck { Status = BatchStatus.Applied, Watermark = batch.To, Durable = _durable.GetValueOrDefault(batch.JournalId) });
     }
 
-    async Task IDeviceBucketGrain.PutDurableAsync(string deviceId, long seq, byte[] state)
+    async Task IDeviceBucketGrain.PutDurableAsync(string deviceId, long seq, byte[] state, string journalId)
     {
-        if (!Put(deviceId, seq, state) && !_devices[deviceId].Dirty)
+        if (Put(deviceId, seq, state) || _devices[deviceId].Dirty)
         {
-            return;
+            var waiter = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _soon ??= this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(DurableWindow, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+            await waiter.Task;
         }
 
-        var waiter = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _soon ??= this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(DurableWindow, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
-        await waiter.Task;
+        if (_holders.TryGetValue(deviceId, out var holder) && holder == journalId)
+        {
+            _holders.Remove(deviceId);
+        }
     }
 
     async Task<long> IDeviceBucketGrain.FlushAsync(string journalId)
@@ -110,6 +131,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
         }
 
         _devices.Clear();
+        _holders.Clear();
     }
 
     private bool Put(string deviceId, long seq, byte[] state)

@@ -21,7 +21,6 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
     private IDeviceBucketGrain _bucket = null!;
     private DeviceState _state = null!;
     private byte[] _encoded = null!;
-    private long _savedSeq;
     private JournalReceipt _last = JournalReceipt.Done;
 
     /// <summary>The grain key of a device.</summary>
@@ -34,22 +33,21 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
         _appId = key[..key.IndexOf(':')];
         _deviceId = key[(_appId.Length + 1)..];
         _bucket = GrainFactory.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(_appId, _deviceId, options.Value.DeviceBuckets));
-        var stored = await _bucket.LoadAsync(_deviceId);
+        var stored = await _bucket.LoadAsync(_deviceId, journal.JournalId);
         _state = stored is null ? new DeviceState() : DeviceStateCodec.Decode(stored);
         _encoded = stored ?? DeviceStateCodec.Encode(_state);
-        _savedSeq = _state.Seq;
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Hand the newest state to the bucket and wait until it is written, so a later
-        // activation anywhere in the cluster starts from it.
+        // activation anywhere in the cluster starts from it; this also releases the device.
         // On silo shutdown the journal has already handed every state to its bucket and
         // waited for the write (IngestPipelineHost), and buckets may be gone by now.
-        if (_state.Seq != _savedSeq && reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
-            await _bucket.PutDurableAsync(_deviceId, _state.Seq, _encoded);
+            await _bucket.PutDurableAsync(_deviceId, _state.Seq, _encoded, journal.JournalId);
         }
     }
 

@@ -1,6 +1,5 @@
 using Analytics.Grains.Journal;
 using Analytics.Grains.Pipeline;
-using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 
@@ -15,11 +14,13 @@ public sealed partial class IngestPipelineHost(
     IngestJournal journal,
     DeltaAggregator aggregator,
     StateForwarder forwarder,
-    JournalRecovery recovery,
-    IClusterMembershipService membership,
+    IGrainFactory grains,
     ILocalSiloDetails silo,
     ILogger<IngestPipelineHost> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _sweep;
+
     /// <summary>Whether the journal is open and requests are accepted.</summary>
     public bool IsReady => journal.IsAccepting;
 
@@ -29,46 +30,51 @@ public sealed partial class IngestPipelineHost(
 
     private async Task StartAsync(CancellationToken ct)
     {
-        var replayed = await recovery.RecoverAsync(IsAlive, ct).ConfigureAwait(false);
-        if (replayed > 0)
-        {
-            LogRecovered(logger, replayed);
-        }
-
+        // Journals left by dead processes are replayed before this silo serves anything.
+        await grains.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null).ConfigureAwait(false);
         journal.Attach(aggregator);
         journal.Attach(forwarder);
         aggregator.Start();
         forwarder.Start();
         await journal.StartAsync(silo.SiloAddress.ToParsableString(), ct).ConfigureAwait(false);
+        _sweep = Task.Run(SweepLoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Every few seconds, replays the journals of silos that died while the cluster went on.</summary>
+    private async Task SweepLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token).ConfigureAwait(false);
+                await grains.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogSweepFailed(logger, e);
+            }
+        }
     }
 
     private async Task StopAsync(CancellationToken ct)
     {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_sweep is not null)
+        {
+            await _sweep.ConfigureAwait(false);
+        }
+
         await journal.CloseAsync(ct).ConfigureAwait(false);
         await aggregator.StopAsync().ConfigureAwait(false);
         await forwarder.StopAsync().ConfigureAwait(false);
         await journal.DisposeAsync().ConfigureAwait(false);
     }
 
-    private bool IsAlive(TableEntity row)
-    {
-        if (row.GetString("Silo") is not { } address)
-        {
-            return false;
-        }
-
-        var snapshot = membership.CurrentSnapshot;
-        foreach (var (member, entry) in snapshot.Members)
-        {
-            if (member.ToParsableString() == address)
-            {
-                return entry.Status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.Created or SiloStatus.ShuttingDown || member.Equals(silo.SiloAddress);
-            }
-        }
-
-        return false;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Replayed {Count} journal(s) left by processes that did not stop cleanly")]
-    private static partial void LogRecovered(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying dead silos' journals failed; will retry")]
+    private static partial void LogSweepFailed(ILogger logger, Exception e);
 }

@@ -25,6 +25,7 @@ public sealed partial class JournalRecovery(IGrainFactory grains, TableStore tab
                 continue;
             }
 
+            LogDead(logger, row.RowKey, row.GetString("Silo") ?? "?");
             await ReplayAsync(row.RowKey, ct).ConfigureAwait(false);
             await TableStore.SubmitAsync(registry, [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(JournalRegistry.Partition, row.RowKey))], "journal-close", ct).ConfigureAwait(false);
             recovered++;
@@ -83,6 +84,9 @@ public sealed partial class JournalRecovery(IGrainFactory grains, TableStore tab
 
         LogReplayed(logger, journalId);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal {JournalId} of silo {Silo} was not closed and its silo is gone: replaying it")]
+    private static partial void LogDead(ILogger logger, string journalId, string silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying journal {JournalId}: {Segments} segments, {Records} records")]
     private static partial void LogReplaying(ILogger logger, string journalId, int segments, int records);

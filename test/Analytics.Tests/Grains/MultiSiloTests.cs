@@ -1,0 +1,130 @@
+using Analytics.Grains;
+using Analytics.Grains.Counters;
+using Analytics.Grains.Devices;
+using Analytics.Tests.Infrastructure;
+using Orleans.TestingHost;
+
+namespace Analytics.Tests.Grains;
+
+/// <summary>
+/// Several silos with Table storage: one app's devices are spread over them, silos are stopped
+/// and killed while requests flow, the sender retries like an SDK, and the counts stay exact.
+/// </summary>
+[Collection(nameof(AzuriteCollection))]
+public sealed class MultiSiloTests(AzuriteFixture azurite)
+{
+    private const string AppId = "5f0000000000000000000042";
+    private const string Zone = "UTC";
+
+    [Fact]
+    public async Task Counts_stay_exact_when_one_silo_stops_and_another_is_killed()
+    {
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3);
+        const int devices = 90;
+        var start = PreviousHour();
+        var sessions = Enumerable.Range(0, devices).Select(i => Session($"m-{i}", start + (i * 10))).ToList();
+
+        // First third: all silos up; the devices land on all three.
+        await SendAllAsync(cluster, sessions.Take(30));
+        var hosts = new HashSet<string>();
+        foreach (var silo in cluster.Silos)
+        {
+            hosts.Add(silo.SiloAddress.ToString());
+        }
+
+        Assert.Equal(3, hosts.Count);
+
+        // Second third while one silo leaves cleanly, last third while another is killed.
+        var stopping = cluster.StopSiloAsync(cluster.Silos[1]);
+        await SendAllAsync(cluster, sessions.Skip(30).Take(30));
+        await stopping;
+        var killing = cluster.KillSiloAsync(cluster.Silos[^1]);
+        await SendAllAsync(cluster, sessions.Skip(60));
+        await killing;
+
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(start).Year;
+        var counter = cluster.Client.GetGrain<ICounterGrain>(new CounterKey(AppId, year, Collections.Users).ToString());
+        var expected = new Dictionary<string, decimal> { ["t"] = devices, ["n"] = devices, ["e"] = devices * 4, ["d"] = devices * 30 };
+        Dictionary<string, decimal>? actual = null;
+        var ok = await PipelineCluster.EventuallyAsync(async () =>
+        {
+            actual = Totals(await counter.ReadAsync(null));
+            return expected.All(kv => actual.GetValueOrDefault(kv.Key) == kv.Value);
+        }, TimeSpan.FromSeconds(90));
+        Assert.True(ok, string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
+        Assert.Equal(devices, (await counter.ReadAsync(["0"])).Docs["0"]["u"]);
+    }
+
+    /// <summary>Sends each device's requests in order, retrying failures with the same request (as an SDK re-sends it).</summary>
+    private static async Task SendAllAsync(InProcessTestCluster cluster, IEnumerable<IngestRequest[]> sessions)
+    {
+        await Task.WhenAll(sessions.Select(async requests =>
+        {
+            foreach (var request in requests)
+            {
+                for (var attempt = 0; ; attempt++)
+                {
+                    try
+                    {
+                        var result = await cluster.Client.GetGrain<IDeviceGrain>(DeviceGrain.KeyOf(AppId, request.DeviceId)).IngestAsync(request);
+                        if (result is IngestResult.Success or IngestResult.Duplicate)
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception) when (attempt < 200)
+                    {
+                    }
+
+                    await Task.Delay(250);
+                }
+            }
+        }));
+    }
+
+    private static IngestRequest[] Session(string deviceId, long start)
+    {
+        IngestRequest R(long offset) => new()
+        {
+            AppId = AppId,
+            DeviceId = deviceId,
+            Timestamp = start + offset,
+            ReceivedAt = start + offset,
+            TimeZone = Zone,
+            Fingerprint = Analytics.Grains.Storage.StableHash.Of($"{deviceId}:{start + offset}") | 1,
+        };
+        return
+        [
+            R(0) with { BeginSession = true },
+            R(1) with { Events = [new IngestEvent { Key = "buy", Count = 2, Timestamp = start + 1 }] },
+            R(2) with { HasSessionDuration = true, SessionDuration = 30 },
+            R(3) with { EndSession = true },
+        ];
+    }
+
+    private static long PreviousHour() => ((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 3_600_000) - 1) * 3_600_000 + 60_000;
+
+    /// <summary>Sums of the day-level props over all month documents.</summary>
+    private static Dictionary<string, decimal> Totals(CounterSnapshot s)
+    {
+        var totals = new Dictionary<string, decimal>();
+        foreach (var (doc, values) in s.Docs)
+        {
+            if (doc == "0")
+            {
+                continue;
+            }
+
+            foreach (var (path, value) in values)
+            {
+                var parts = path.Split('.');
+                if (parts.Length == 2)
+                {
+                    totals[parts[1]] = totals.GetValueOrDefault(parts[1]) + value;
+                }
+            }
+        }
+
+        return totals;
+    }
+}
