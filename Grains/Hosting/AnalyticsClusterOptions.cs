@@ -1,4 +1,4 @@
-namespace Analytics.Silo;
+namespace Analytics.Grains.Hosting;
 
 /// <summary>Configuration section <c>Analytics:Cluster</c>: how this silo joins its cluster.</summary>
 public sealed class AnalyticsClusterOptions
