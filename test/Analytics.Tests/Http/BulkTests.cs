@@ -117,6 +117,22 @@ public sealed class BulkTests(ServerFixture fixture)
             """, t));
     }
 
+    [Fact]
+    public async Task Items_carry_their_own_location_parameters()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        var requests = new JsonArray(
+            new JsonObject { ["device_id"] = "D1", ["begin_session"] = 1, ["timestamp"] = t, ["ip_address"] = "81.2.69.142" },
+            new JsonObject { ["device_id"] = "D2", ["begin_session"] = 1, ["timestamp"] = t + 1000, ["country_code"] = "DE" },
+            new JsonObject { ["device_id"] = "D3", ["begin_session"] = 1, ["timestamp"] = t + 2000, ["country_code"] = "de" });
+
+        await api.PostJsonAsync("/i/bulk", new JsonObject { ["app_key"] = appKey, ["requests"] = requests, ["ip_address"] = "8.8.8.8" }.ToJsonString());
+
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"DE","u":2},{"_id":"GB","u":1}]""", "&metric=countries");
+    }
+
     [Theory]
     [InlineData("/i/bulk")]
     [InlineData("/i/bulk?requests=")]

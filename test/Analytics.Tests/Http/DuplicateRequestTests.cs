@@ -108,4 +108,20 @@ public sealed class DuplicateRequestTests(ServerFixture fixture)
 
         Expect.Answer(resend, HttpStatusCode.OK, Duplicate);
     }
+
+    [Fact]
+    public async Task An_item_repeated_in_a_bulk_counts_once()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        var item = $$"""{"device_id":"D","timestamp":{{t}},"events":[{"key":"buy","count":1}]}""";
+
+        var answer = await api.PostFormAsync("/i/bulk", [new("app_key", appKey), new("requests", $"[{item},{item}]")]);
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t + 1000)), ("events", """[{"key":"marker"}]"""));
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
+        await Expect.ReadAsync(api, appId, "events", TestTime.Fill(OneEvent, t), "&event=marker");
+        Expect.Json(await api.ReadAsync(appId, "events", "&event=buy"), TestTime.Fill(OneEvent, t));
+    }
 }

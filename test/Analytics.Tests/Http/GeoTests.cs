@@ -121,5 +121,61 @@ public sealed class GeoTests(ServerFixture fixture)
         Assert.True(ok, $"expected {thirty!.ToJsonString()}\n   actual {got?.ToJsonString()}");
     }
 
+    [Fact]
+    public async Task Total_users_by_country_counts_the_devices_of_each_country()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t)), ("ip_address", "8.8.8.8"));
+        await api.WriteAsync(appKey, "D2", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 1000)), ("country_code", "us"));
+        await api.WriteAsync(appKey, "D3", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 2000)), ("ip_address", "81.2.69.142"));
+
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"US","u":2},{"_id":"GB","u":1}]""", "&metric=countries");
+    }
+
+    [Fact]
+    public async Task Cities_are_recorded_for_users_in_the_apps_own_country()
+    {
+        using var api = fixture.Api();
+        var created = await api.ManageAsync("/i/apps/create", new JsonObject { ["name"] = "British", ["country"] = "GB" });
+        var (appId, appKey) = (created.Json!["_id"]!.GetValue<string>(), created.Json!["key"]!.GetValue<string>());
+        var t = TestTime.InPreviousHour(10);
+        using var geo = new Analytics.Frontend.Geo.GeoLocator(GeoDatabase);
+        var city = geo.Locate(System.Net.IPAddress.Parse("81.2.69.142")).City;
+
+        await api.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t)), ("ip_address", "81.2.69.142"));
+        await api.WriteAsync(appKey, "D2", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 1000)), ("ip_address", "8.8.8.8"));
+
+        await Expect.ReadAsync(api, appId, "cities", MetricObjects.NewDevices(t, [(city, 1)], new JsonObject { ["cities"] = new JsonArray(city) }.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task Cities_of_users_outside_the_apps_country_are_not_recorded()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t)), ("ip_address", "81.2.69.142"));
+
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUserInCountry("GB"), t));
+        Expect.Answer(await api.ReadAsync(appId, "cities"), System.Net.HttpStatusCode.OK, "{}");
+    }
+
+    [Fact]
+    public async Task Method_countries_is_valid_and_empty_because_countries_live_in_the_users_object()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t)), ("ip_address", "8.8.8.8"));
+
+        await Expect.ReadAsync(api, appId, "locations", TestTime.Fill(Sessions.OneNewUserInCountry("US"), t));
+        Expect.Answer(await api.ReadAsync(appId, "countries"), System.Net.HttpStatusCode.OK, "{}");
+    }
+
     private static string GeoDatabase => Path.Combine(RepoPaths.Root, ".data", "geoip", "GeoLite2-City.mmdb");
 }

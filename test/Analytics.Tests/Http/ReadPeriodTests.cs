@@ -145,4 +145,27 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
             {"{Y}":{"{M}":{"{D}":{"Vodafone":{"t":1,"n":1,"u":1}}}},"meta":{"carriers":["Vodafone"]}}
             """, t), "&action=refresh");
     }
+
+    [Fact]
+    public async Task The_dashboard_with_another_period_has_only_that_periods_key()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period=month");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.Status);
+        Assert.Equal(["month"], answer.Json!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task The_dashboard_with_an_invalid_period_is_400()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period=eons");
+
+        Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Bad request parameter: period"}""");
+    }
 }

@@ -60,6 +60,9 @@ public sealed class RestartTests
             Expect.Same(body, (await again.ReadAsync(appId, read)).Body);
         }
 
+        var resent = await again.WriteAsync(appKey, "D1", ("end_session", "1"), ("timestamp", TestTime.Text(t + 3000)), ("events", """[{"key":"buy","count":1,"sum":1.5}]"""));
+        Expect.Answer(resent, System.Net.HttpStatusCode.OK, """{"result":"Success","info":"Request ignored: Duplicate request"}""");
+
         await again.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t + (20 * 60_000))));
         await Expect.ReadAsync(again, appId, "sessions", TestTime.Fill(AfterReturn, t));
         await Expect.ReadAsync(again, appId, "total_users", """[{"_id":"users","u":2}]""");

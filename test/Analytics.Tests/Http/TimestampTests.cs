@@ -108,6 +108,18 @@ public sealed class TimestampTests(ServerFixture fixture)
         await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(BeginAndDuration.Replace("DUR", counted.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), t));
     }
 
+    [Fact]
+    public async Task Begin_session_with_a_session_duration_counts_the_duration_first_and_the_request_twice()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("session_duration", "20"), ("timestamp", TestTime.Text(t)));
+
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(BeginAndDuration.Replace("DUR", "20", StringComparison.Ordinal), t));
+    }
+
     private static bool Same(string actual, string expected)
     {
         try

@@ -133,4 +133,49 @@ public sealed class TransportTests(ServerFixture fixture)
 
         Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Invalid parameter \"callback\""}""");
     }
+
+    [Fact]
+    public async Task Data_responses_HTML_escape_their_strings()
+    {
+        using var api = fixture.Api();
+
+        var answer = await api.ManageAsync("/i/apps/create", new System.Text.Json.Nodes.JsonObject { ["name"] = "A \"quoted\" <b>Tom & Jerry's</b> &amp;" });
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Contains("\"name\":\"A &quot;quoted&quot; &lt;b&gt;Tom &amp; Jerry&#39;s&lt;/b&gt; &amp;\"", answer.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Noescape_returns_data_strings_as_they_are()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync("A \"quoted\" <b>name</b>");
+
+        var answer = await api.GetAsync($"/o/apps/all?api_key={api.AdminKey}&noescape=true");
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal("A \"quoted\" <b>name</b>", answer.Json!["admin_of"]![appId]!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_query_longer_than_the_limit_is_413_in_Countlys_shape()
+    {
+        using var api = fixture.Api();
+
+        var answer = await api.GetAsync("/i?app_key=k&device_id=d&pad=" + new string('x', 33 * 1024));
+
+        Expect.Answer(answer, HttpStatusCode.RequestEntityTooLarge, """{"result":"Request URL is too long (limit 32768 characters)"}""");
+        Assert.Equal("deny", Assert.Single(answer.Response.Headers.GetValues("X-Frame-Options")));
+    }
+
+    [Fact]
+    public async Task A_query_of_20000_characters_is_read()
+    {
+        using var api = fixture.Api();
+        var (_, appKey) = await api.CreateAppAsync();
+
+        var answer = await api.GetAsync($"/i?app_key={appKey}&device_id=d&pad=" + new string('x', 20_000));
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
+    }
 }

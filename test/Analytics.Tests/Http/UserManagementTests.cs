@@ -128,4 +128,39 @@ public sealed class UserManagementTests(ServerFixture fixture)
 
         Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Invalid path, must be one of /create, /update, /deleteOwnAccount or /delete"}""");
     }
+
+    [Fact]
+    public async Task Create_without_args_is_400_missing_args()
+    {
+        using var api = fixture.Api();
+
+        var answer = await api.ManageAsync("/i/users/create", null);
+
+        Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Error: Missing 'args' parameter"}""");
+    }
+
+    [Fact]
+    public async Task A_deleted_member_is_401_user_does_not_exist()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+        var (memberId, memberKey) = await api.CreateUserAsync(Unique("gone"), new JsonObject { ["user_of"] = new JsonArray(appId) });
+
+        var deleted = await api.ManageAsync("/i/users/delete", new JsonObject { ["user_ids"] = new JsonArray(memberId) });
+        var answer = await api.GetAsync($"/o?api_key={memberKey}&app_id={appId}&method=sessions");
+
+        Expect.Answer(deleted, HttpStatusCode.OK, """{"result":"Success"}""");
+        Expect.Answer(answer, HttpStatusCode.Unauthorized, """{"result":"User does not exist"}""");
+    }
+
+    [Fact]
+    public async Task Apps_mine_of_a_member_without_apps_is_two_empty_objects()
+    {
+        using var api = fixture.Api();
+        var (_, memberKey) = await api.CreateUserAsync(Unique("appless"));
+
+        var answer = await api.GetAsync($"/o/apps/mine?api_key={memberKey}");
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"admin_of":{},"user_of":{}}""");
+    }
 }
