@@ -11,6 +11,15 @@ public sealed partial class AppManagementTests(ServerFixture fixture)
 {
     private const string EmptyLimits = """{"limits":{"event_limit":500,"event_segmentation_limit":100,"event_segmentation_value_limit":1000}}""";
 
+    private const string EmptyDashboard = """
+        {"total_sessions":{"total":0,"change":"NA","trend":"u"},
+         "total_users":{"total":0,"change":"NA","trend":"u","is_estimate":ESTIMATE},
+         "new_users":{"total":0,"change":"NA","trend":"u"},
+         "total_time":{"total":"0.0 min","change":"NA","trend":"u"},
+         "avg_time":{"total":"0.0 min","change":"NA","trend":"u"},
+         "avg_requests":{"total":"0.0","change":"NA","trend":"u"}}
+        """;
+
     [Fact]
     public async Task Create_returns_Countlys_app_object_with_a_24_hex_id_a_40_hex_key_and_the_defaults()
     {
@@ -223,6 +232,12 @@ public sealed partial class AppManagementTests(ServerFixture fixture)
         Expect.Json(await api.ReadAsync(appId, "get_events"), EmptyLimits);
         Expect.Json(await api.ReadAsync(appId, "total_users", "&metric=users"), "[]");
         Expect.Json(await api.GetAsync($"/o/analytics/countries?api_key={api.AdminKey}&app_id={appId}"), """{"30days":[],"7days":[],"today":[]}""");
+        var dashboard = (await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}")).Json!;
+        foreach (var (section, estimate) in new[] { ("30days", true), ("7days", true), ("today", false) })
+        {
+            Expect.Same(EmptyDashboard.Replace("ESTIMATE", estimate ? "true" : "false", StringComparison.Ordinal), dashboard[section]!["dashboard"]!.ToJsonString());
+            Expect.Same("""{"platforms":[],"resolutions":[],"carriers":[],"users":[]}""", dashboard[section]!["top"]!.ToJsonString());
+        }
     }
 
     [Fact]

@@ -88,6 +88,24 @@ public sealed class EventsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Reading_several_segmented_events_concatenates_their_meta_without_duplicates()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t)), ("events", """
+            [{"key":"a","count":1,"segmentation":{"plan":"pro"}},{"key":"b","count":2,"segmentation":{"plan":"free","os":"ios"}}]
+            """));
+
+        // Spec §2.3 (meta concatenated per set); Countly's own getMergedEventData drops meta instead.
+        await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""
+            {"{Y}":{"c":3,"{M}":{"c":3,"{D}":{"c":3,"{H}":{"c":3}}}},
+             "meta":{"segments":["plan","os"],"plan":["pro","free"],"os":["ios"]}}
+            """, t), "&events=" + Uri.EscapeDataString("""["a","b"]"""));
+    }
+
+    [Fact]
     public async Task Without_an_event_parameter_the_alphabetically_first_event_is_read()
     {
         using var api = fixture.Api();

@@ -92,4 +92,16 @@ public sealed class ParameterBindingTests(ServerFixture fixture)
 
         await Expect.ReadAsync(api, appId, "device_details", MetricObjects.NewDevices(t, [("IOS", 1)], """{"os":["IOS"]}"""));
     }
+
+    [Fact]
+    public async Task Begin_session_0_in_a_query_is_a_truthy_string_and_begins_a_session()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D", ("begin_session", "0"), ("timestamp", TestTime.Text(t)));
+
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUser, t));
+    }
 }
