@@ -213,7 +213,8 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts)
             return;
         }
 
-        await grains.GetGrain<IAppDataGrain>(app.Id).EraseAsync();
+        // Reset: the new epoch; delete: one past the last, so increments still on their way are dropped.
+        await grains.GetGrain<IAppDataGrain>(app.Id).EraseAsync(reset ? change.App!.Epoch : app.Epoch + 1);
         await api.SuccessAsync();
     }
 
