@@ -241,6 +241,26 @@ public sealed partial class AppManagementTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Requests_answered_just_before_a_reset_do_not_reappear_after_it()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => api.WriteAsync(appKey, "D" + i, ("begin_session", "1"), ("timestamp", TestTime.Text(t + i)),
+            ("metrics", """{"_os":"Android"}"""), ("events", """[{"key":"buy","count":1}]"""))));
+
+        await api.ManageAsync("/i/apps/reset", new JsonObject { ["app_id"] = appId, ["period"] = "reset" });
+        await api.WriteAsync(appKey, "after", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 60_000)),
+            ("metrics", """{"_os":"Android"}"""), ("events", """[{"key":"buy","count":1}]"""));
+
+        // Each counter applies one journal in order, so once the later request shows, nothing earlier is still to come.
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUser, t));
+        await Expect.ReadAsync(api, appId, "device_details", MetricObjects.NewDevices(t, [("Android", 1)], """{"os":["Android"]}"""));
+        await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""{"{Y}":{"c":1,"{M}":{"c":1,"{D}":{"c":1,"{H}":{"c":1}}}}}""", t), "&event=buy");
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":1}]""");
+    }
+
+    [Fact]
     public async Task A_device_that_comes_back_after_reset_is_new_again()
     {
         using var api = fixture.Api();
