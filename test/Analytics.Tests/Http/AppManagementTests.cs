@@ -261,6 +261,22 @@ public sealed partial class AppManagementTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task An_event_sent_again_after_reset_is_listed_again()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t)), ("events", """[{"key":"buy","count":1,"segmentation":{"plan":"pro"}}]"""));
+        await api.ReadUntilAsync(appId, "get_events", j => j?["list"] is not null);
+        await api.ManageAsync("/i/apps/reset", new JsonObject { ["app_id"] = appId, ["period"] = "reset" });
+
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t + 1000)), ("events", """[{"key":"buy","count":2,"segmentation":{"plan":"pro"}}]"""));
+
+        await Expect.ReadAsync(api, appId, "get_events", """{"_id":"@appId@","list":["buy"],"segments":{"buy":["plan"]},@limits@}""".With("appId", appId).With("limits", EmptyLimits[1..^1]));
+        await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""{"{Y}":{"c":2,"{M}":{"c":2,"{D}":{"c":2,"{H}":{"c":2}}}},"meta":{"segments":["plan"],"plan":["pro"]}}""", t), "&event=buy");
+    }
+
+    [Fact]
     public async Task A_device_that_comes_back_after_reset_is_new_again()
     {
         using var api = fixture.Api();
