@@ -111,6 +111,24 @@ public sealed class RequestChecksumTests(ServerFixture fixture)
         await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUser, t));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Unsigned_bulk_items_of_a_salted_app_write_nothing(bool otherAppAtTopLevel)
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await SaltedAppAsync(api);
+        var (_, otherKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        var requests = Uri.EscapeDataString($$"""[{"app_key":"{{appKey}}","device_id":"D","begin_session":1,"timestamp":{{t}}}]""");
+
+        var answer = await api.GetAsync($"/i/bulk?requests={requests}" + (otherAppAtTopLevel ? "&app_key=" + otherKey : ""));
+
+        Expect.Answer(answer, HttpStatusCode.OK, Success);
+        await SignedMarkerAsync(api, appKey, t);
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":1}]""");
+    }
+
     [Fact]
     public async Task Clearing_the_salt_disables_the_check()
     {
