@@ -189,6 +189,32 @@ public sealed partial class AppManagementTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Update_of_the_key_moves_the_app_to_the_new_key()
+    {
+        using var api = fixture.Api();
+        var (appId, oldKey) = await api.CreateAppAsync();
+        var newKey = Guid.NewGuid().ToString("N");
+
+        var answer = await api.ManageAsync("/i/apps/update", new JsonObject { ["app_id"] = appId, ["key"] = newKey });
+
+        Assert.Equal(newKey, answer.Json!["key"]!.GetValue<string>());
+        Expect.Answer(await api.WriteAsync(oldKey, "D"), HttpStatusCode.BadRequest, """{"result":"App does not exist"}""");
+        Expect.Answer(await api.WriteAsync(newKey, "D"), HttpStatusCode.OK, """{"result":"Success"}""");
+    }
+
+    [Fact]
+    public async Task Update_to_a_key_another_app_uses_is_400()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+        var (_, takenKey) = await api.CreateAppAsync();
+
+        var answer = await api.ManageAsync("/i/apps/update", new JsonObject { ["app_id"] = appId, ["key"] = takenKey });
+
+        Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"App key already in use"}""");
+    }
+
+    [Fact]
     public async Task Update_without_an_app_id_is_400()
     {
         using var api = fixture.Api();

@@ -256,6 +256,7 @@ public sealed class EventsTests(ServerFixture fixture)
         await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t + 5000)), ("events", """[{"key":"open","count":2}]"""));
 
         await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""{"{Y}":{"c":2,"{M}":{"c":2,"{D}":{"c":2,"{H}":{"c":2}}}}}""", t), "&event=open");
+        Assert.Equal("""["buy","open"]""", (await api.ReadAsync(appId, "get_events")).Json!["list"]!.ToJsonString());
     }
 
     [Fact]

@@ -14,6 +14,7 @@ public sealed class GeoTests(ServerFixture fixture)
     [InlineData("81.2.69.142", "GB")]
     [InlineData("8.8.8.8", "US")]
     [InlineData("2001:4860:4860::8888", "US")]
+    [InlineData("::ffff:81.2.69.142", "GB")]
     [InlineData("10.1.2.3", "Unknown")]
     [InlineData("192.168.0.7", "Unknown")]
     [InlineData("not-an-ip", "Unknown")]
