@@ -42,7 +42,7 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     {
         using var api = fixture.Api();
         var (appId, appKey) = await api.CreateAppAsync();
-        var t = TestTime.InPreviousHour(10);
+        var t = TestTime.ThisYear(TestTime.InPreviousHour(10));
 
         await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
 
@@ -73,7 +73,7 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     {
         using var api = fixture.Api();
         var (appId, appKey) = await api.CreateAppAsync();
-        var t = TestTime.InPreviousHour(10);
+        var t = TestTime.ThisYear(TestTime.InPreviousHour(10));
         if (period == "RANGE")
         {
             period = Uri.EscapeDataString($"[{t - 86_400_000L},{t + 60_000}]");

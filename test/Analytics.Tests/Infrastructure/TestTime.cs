@@ -28,6 +28,17 @@ public static class TestTime
     /// <summary><paramref name="minute"/>:<paramref name="second"/> into the previous UTC hour, Unix ms.</summary>
     public static long InPreviousHour(int minute, int second = 0) => PreviousHourMs() + (minute * 60_000L) + (second * 1000L);
 
+    /// <summary>
+    /// <paramref name="ms"/>, or the start of the current hour when <paramref name="ms"/> falls in
+    /// the previous local year (the first hour of a year), for reads of periods that start on 1 January.
+    /// </summary>
+    public static long ThisYear(long ms, TimeZoneInfo? zone = null)
+    {
+        var z = zone ?? Istanbul;
+        var year = TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), z).Year;
+        return year == TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, z).Year ? ms : ThisHourMs();
+    }
+
     /// <summary>Unix ms as the 13-digit text SDKs send.</summary>
     public static string Text(long ms) => ms.ToString(CultureInfo.InvariantCulture);
 
