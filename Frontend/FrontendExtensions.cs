@@ -3,8 +3,10 @@ using Analytics.Frontend.Events;
 using Analytics.Frontend.Geo;
 using Analytics.Frontend.Handlers;
 using Analytics.Frontend.Http;
+using Analytics.Frontend.Ingest;
 using Analytics.Frontend.Pages;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +19,12 @@ public static class FrontendExtensions
     public static IServiceCollection AddAnalyticsFrontend(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FrontendOptions>().Bind(configuration.GetSection(FrontendOptions.Section));
+
+        // Kestrel refuses request lines over 8 KiB with a bare 414 before the API sees them;
+        // Node (Countly) takes 16 KiB, and the API itself answers a query over its own limit
+        // with a Countly-shaped 413, so let request lines through up to that limit.
+        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestLineSize =
+            Math.Max(o.Limits.MaxRequestLineSize, RequestLimits.Default.MaxQueryLength + (8 * 1024)));
         services.AddSingleton<AccountsCache>();
         services.AddHostedService(sp => sp.GetRequiredService<AccountsCache>());
         services.AddSingleton<GeoLocator>();

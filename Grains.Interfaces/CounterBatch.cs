@@ -24,6 +24,8 @@ public sealed record class CounterBatch
     [Id(6)] public required string[] MetaSets { get; init; }
     /// <summary>Meta values.</summary>
     [Id(7)] public required string[] MetaValues { get; init; }
+    /// <summary>The app's reset epoch of these increments; a grain cleared for a later epoch drops them.</summary>
+    [Id(8)] public int Epoch { get; init; }
 }
 
 /// <summary>A counter grain's answer to a <see cref="CounterBatch"/>.</summary>

@@ -3,6 +3,10 @@ namespace Analytics.Grains;
 /// <summary>Whole-app data operations (key: app id).</summary>
 public interface IAppDataGrain : IGrainWithStringKey
 {
-    /// <summary>Deletes every counter, device state and event registry entry of the app (Countly's app reset/delete).</summary>
-    Task EraseAsync();
+    /// <summary>
+    /// Deletes every counter, device state and event registry entry of the app (Countly's app
+    /// reset/delete); increments of requests from before <paramref name="epoch"/> that are still
+    /// on their way to the counters are dropped when they arrive.
+    /// </summary>
+    Task EraseAsync(int epoch);
 }

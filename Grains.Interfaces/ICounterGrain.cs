@@ -23,6 +23,6 @@ public interface ICounterGrain : IGrainWithStringKey
     [ReadOnly]
     Task<long> GetWatermarkAsync(string journalId);
 
-    /// <summary>Deletes every document and meta set (app reset or delete).</summary>
-    Task ClearAsync();
+    /// <summary>Deletes every document and meta set (app reset or delete); batches of an epoch before <paramref name="epoch"/> arriving later are dropped.</summary>
+    Task ClearAsync(int epoch);
 }

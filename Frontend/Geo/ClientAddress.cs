@@ -61,8 +61,15 @@ public sealed class ClientAddress(IReadOnlyCollection<IPAddress> trustedProxies)
 
     private static string StripPort(string value)
     {
-        // "1.2.3.4:5678" → "1.2.3.4"; IPv6 forms are left to IPAddress.TryParse ("[::1]:80" included).
+        // "[2001:db8::1]:443" → "2001:db8::1": the address is what the brackets enclose.
+        if (value.StartsWith('['))
+        {
+            var close = value.IndexOf(']');
+            return close > 0 ? value[1..close] : value;
+        }
+
+        // "1.2.3.4:5678" → "1.2.3.4"; a bare IPv6 address (several colons) is left as it is.
         var colon = value.IndexOf(':');
-        return colon > 0 && value.IndexOf(':', colon + 1) < 0 ? value[..colon] : value.Trim('[', ']');
+        return colon > 0 && value.IndexOf(':', colon + 1) < 0 ? value[..colon] : value;
     }
 }

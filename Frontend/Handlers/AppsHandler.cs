@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Analytics.Frontend.Accounts;
+using Analytics.Frontend.Events;
 using Analytics.Frontend.Http;
 using Analytics.Grains;
 using Analytics.Grains.Accounts;
@@ -9,7 +10,7 @@ using Analytics.Grains.Domain;
 namespace Analytics.Frontend.Handlers;
 
 /// <summary>Countly's app management: <c>/i/apps/create|update|delete|reset</c> and <c>/o/apps/all|mine</c> (spec §5).</summary>
-public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts)
+public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate)
 {
     private static readonly HashSet<string> Types = ["mobile", "web", "desktop"];
 
@@ -213,7 +214,11 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts)
             return;
         }
 
-        await grains.GetGrain<IAppDataGrain>(app.Id).EraseAsync();
+        // Reset: the new epoch; delete: one past the last, so increments still on their way are dropped.
+        await grains.GetGrain<IAppDataGrain>(app.Id).EraseAsync(reset ? change.App!.Epoch : app.Epoch + 1);
+
+        // The registry is empty now: keys this frontend knew must be registered again when they come back.
+        gate.Forget(app.Id);
         await api.SuccessAsync();
     }
 

@@ -37,7 +37,7 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
             return;
         }
 
-        if (accounts.AppById(appId) is null)
+        if (accounts.AppById(appId) is not { } app)
         {
             await api.MessageAsync(401, "App does not exist");
             return;
@@ -79,7 +79,7 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
                 await registry.DeleteAsync(deleted);
                 var year = DateTime.UtcNow.Year;
                 await Task.WhenAll(deleted.SelectMany(k => new[] { year - 1, year, year + 1 }.Select(y =>
-                    grains.GetGrain<ICounterGrain>(new CounterKey(appId, y, Collections.Event(k)).ToString()).ClearAsync())));
+                    grains.GetGrain<ICounterGrain>(new CounterKey(appId, y, Collections.Event(k)).ToString()).ClearAsync(app.Epoch))));
                 break;
         }
 

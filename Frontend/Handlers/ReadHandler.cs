@@ -31,7 +31,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
         ["density"] = Collections.Density,
     };
 
-    private static readonly HashSet<string> OtherMethods = ["events", "get_events", "total_users", "live", "live_graph", "retention"];
+    private static readonly HashSet<string> OtherMethods = ["events", "get_events", "total_users", "countries", "live", "live_graph", "retention"];
 
     /// <summary>Serves <c>/o</c>.</summary>
     public async Task ReadAsync(ApiContext api)
@@ -96,6 +96,11 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
                 break;
             case "total_users":
                 await TotalUsersAsync(api, app, period);
+                break;
+            case "countries":
+                // Countly reads its "countries" collection here, which the modern line no longer
+                // writes (countries live in the users object), so the answer is always empty.
+                await DataReply.WriteAsync(api, new JsonObject());
                 break;
             default:
                 await api.MessageAsync(400, "Invalid method");

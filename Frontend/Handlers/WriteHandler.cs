@@ -28,7 +28,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
     /// <summary>Serves <c>/i</c>.</summary>
     public async Task IngestAsync(ApiContext api)
     {
-        var (status, request) = await PrepareAsync(api.Params, api, rawChecked: false);
+        var (status, request) = await PrepareAsync(api.Params, api, signedAppId: null);
         if (request is null)
         {
             await Answer(api, status);
@@ -55,7 +55,9 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             return;
         }
 
-        // A salted app's checksum covers the whole bulk request (its items have no raw query).
+        // A salted app's checksum covers the whole bulk request (its items have no raw query),
+        // so only items of the app named at the top level can be signed.
+        string? signedAppId = null;
         if (api.Params.GetString("app_key") is { } bulkKey && accounts.AppByKey(bulkKey) is { Salt.Length: > 0 } salted)
         {
             var verdict = Checksum.Verify(salted.Salt, api.Params.RawQuery, api.Params.RawBody, api.Params.GetString("checksum"), api.Params.GetString("checksum256"));
@@ -64,6 +66,8 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
                 await api.MessageAsync(200, Checksum.MessageOf(verdict)!);
                 return;
             }
+
+            signedAppId = salted.Id;
         }
 
         // Items run in order per device; devices run side by side (counters are sums, so the
@@ -71,7 +75,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
         var perDevice = new Dictionary<string, List<IngestRequest>>(StringComparer.Ordinal);
         foreach (var item in read.Items)
         {
-            var (_, request) = await PrepareAsync(item, api, rawChecked: true);
+            var (_, request) = await PrepareAsync(item, api, signedAppId);
             if (request is null)
             {
                 continue;
@@ -100,9 +104,9 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
 
     private static string DeviceKey(IngestRequest r) => string.Concat(r.AppId, ":", r.DeviceId);
 
-    private async ValueTask<(Status Status, IngestRequest? Request)> PrepareAsync(ParamBag bag, ApiContext api, bool rawChecked)
+    private async ValueTask<(Status Status, IngestRequest? Request)> PrepareAsync(ParamBag bag, ApiContext api, string? signedAppId)
     {
-        var (status, request) = Prepare(bag, api, rawChecked);
+        var (status, request) = Prepare(bag, api, signedAppId);
         if (request is { Events.Count: > 0 })
         {
             request = request with { Events = await gate.FilterAsync(request.AppId, request.Events) };
@@ -111,7 +115,8 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
         return (status, request);
     }
 
-    private (Status Status, IngestRequest? Request) Prepare(ParamBag bag, ApiContext api, bool rawChecked)
+    /// <summary>Checks and normalises one request; <paramref name="signedAppId"/> is the app whose checksum the enclosing bulk request already passed.</summary>
+    private (Status Status, IngestRequest? Request) Prepare(ParamBag bag, ApiContext api, string? signedAppId)
     {
         var identity = SdkIdentity.Validate(bag);
         switch (identity.Outcome)
@@ -136,7 +141,8 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             return (Status.Paused, null);
         }
 
-        if (!rawChecked && app.Salt.Length > 0)
+        // A bulk item of another salted app has no raw text of its own to sign, so it fails here.
+        if (app.Salt.Length > 0 && app.Id != signedAppId)
         {
             var verdict = Checksum.Verify(app.Salt, bag.RawQuery, bag.RawBody, bag.GetString("checksum"), bag.GetString("checksum256"));
             if (verdict != ChecksumResult.Valid)

@@ -14,7 +14,7 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
         Collections.Langs, Collections.Density, Collections.LastSeen, Collections.Retention,
     ];
 
-    async Task IAppDataGrain.EraseAsync()
+    async Task IAppDataGrain.EraseAsync(int epoch)
     {
         var appId = this.GetPrimaryKeyString();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -54,7 +54,7 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
         await GrainFactory.GetGrain<ILiveGrain>(appId).ResetAsync();
         foreach (var chunk in keys.Chunk(32))
         {
-            await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync()));
+            await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync(epoch)));
         }
 
         await Task.WhenAll(DeviceBuckets.AllOf(appId, options.Value.DeviceBuckets).Select(b => GrainFactory.GetGrain<IDeviceBucketGrain>(b).ClearAsync()));

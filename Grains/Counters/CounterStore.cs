@@ -11,6 +11,7 @@ namespace Analytics.Grains.Counters;
 public sealed class CounterStore
 {
     private const string MetaRow = "~meta";
+    private const string EpochProperty = "E";
     private static readonly TimeSpan WatermarkRetention = TimeSpan.FromDays(14);
 
     private readonly Dictionary<string, Doc> _docs = new(StringComparer.Ordinal);
@@ -22,6 +23,7 @@ public sealed class CounterStore
     private readonly string _partition;
     private readonly LimitKind _limits;
     private bool _metaDirty;
+    private int _epoch;
 
     /// <summary>Creates an empty store for counter grain <paramref name="key"/>.</summary>
     public CounterStore(CounterKey key)
@@ -48,6 +50,9 @@ public sealed class CounterStore
     /// <summary>The durable watermark of a journal.</summary>
     public long Durable(string journalId) => _durable.GetValueOrDefault(journalId);
 
+    /// <summary>The app reset epoch this store holds data of; batches of earlier epochs are dropped.</summary>
+    public int Epoch => _epoch;
+
     /// <summary>Loads the partition.</summary>
     public async Task LoadAsync(TableClient table)
     {
@@ -58,6 +63,7 @@ public sealed class CounterStore
             if (row.RowKey == MetaRow)
             {
                 var (wm, meta, _) = DocCodec.DecodeMeta(BinaryChunks.Read(row));
+                _epoch = row.GetInt32(EpochProperty) ?? 0;
                 foreach (var (j, w) in wm)
                 {
                     _watermarks[j] = w;
@@ -108,6 +114,17 @@ public sealed class CounterStore
         {
             return new CounterAck { Status = BatchStatus.Gap, Watermark = wm, Durable = Durable(batch.JournalId) };
         }
+
+        if (batch.Epoch < _epoch)
+        {
+            // Requests from before an app reset that were still on their way: the reset erased
+            // them, so they count for nothing, but their journal range is done.
+            _watermarks[batch.JournalId] = (batch.To, nowMs);
+            _metaDirty = true;
+            return new CounterAck { Status = BatchStatus.Applied, Watermark = batch.To, Durable = Durable(batch.JournalId) };
+        }
+
+        _epoch = batch.Epoch;
 
         HashSet<(string Set, string Value)>? rejected = null;
         for (var i = 0; i < batch.MetaSets.Length; i++)
@@ -232,6 +249,7 @@ public sealed class CounterStore
         var snapshot = new Dictionary<string, (long, long)>(_watermarks, StringComparer.Ordinal);
         var metaEntity = new TableEntity(_partition, MetaRow);
         BinaryChunks.Write(metaEntity, DocCodec.EncodeMeta(snapshot, _meta, parts));
+        metaEntity[EpochProperty] = _epoch;
         actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, metaEntity));
 
         // Documents and watermark go in one entity-group transaction when they fit, so a crash
@@ -260,8 +278,8 @@ public sealed class CounterStore
         return true;
     }
 
-    /// <summary>Deletes the partition and forgets everything.</summary>
-    public async Task ClearAsync(TableClient table)
+    /// <summary>Deletes the partition and forgets everything; from now on batches of an epoch before <paramref name="epoch"/> are dropped.</summary>
+    public async Task ClearAsync(TableClient table, int epoch)
     {
         var rows = await TableStore.ReadPartitionAsync(table, _partition, "counter-clear").ConfigureAwait(false);
         var deletes = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, r.RowKey))).ToList();
@@ -275,6 +293,7 @@ public sealed class CounterStore
         _meta.Clear();
         _metaIndex.Clear();
         _shardCounts.Clear();
+        _epoch = Math.Max(_epoch, epoch);
         foreach (var (j, w) in watermarks)
         {
             // Keep the watermarks: ranges already applied must stay applied-once after a reset.

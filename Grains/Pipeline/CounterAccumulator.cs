@@ -10,6 +10,32 @@ public sealed class CounterAccumulator
     /// <summary>Number of distinct counters.</summary>
     public int Count => _values.Count;
 
+    /// <summary>The app reset epoch of the increments held.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>
+    /// Whether increments of requests from app reset epoch <paramref name="epoch"/> belong here:
+    /// a later epoch means the app was reset, so what an earlier one left is dropped; an earlier
+    /// epoch than the one held is dropped itself.
+    /// </summary>
+    public bool Admit(int epoch)
+    {
+        if (epoch < Epoch)
+        {
+            return false;
+        }
+
+        if (epoch > Epoch)
+        {
+            _values.Clear();
+            _meta.Clear();
+            _metaSeen.Clear();
+            Epoch = epoch;
+        }
+
+        return true;
+    }
+
     /// <summary>Adds an increment.</summary>
     public void Add(string doc, string path, decimal value)
     {
@@ -26,9 +52,14 @@ public sealed class CounterAccumulator
         }
     }
 
-    /// <summary>Adds everything of <paramref name="other"/>.</summary>
+    /// <summary>Adds everything of <paramref name="other"/> (only the later epoch's increments when the two differ).</summary>
     public void Merge(CounterAccumulator other)
     {
+        if (!Admit(other.Epoch))
+        {
+            return;
+        }
+
         foreach (var ((doc, path), v) in other._values)
         {
             Add(doc, path, v);
@@ -65,6 +96,7 @@ public sealed class CounterAccumulator
             Values = values,
             MetaSets = _meta.Select(m => m.Set).ToArray(),
             MetaValues = _meta.Select(m => m.Value).ToArray(),
+            Epoch = Epoch,
         };
     }
 }

@@ -31,6 +31,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
         }
 
         var appId = entry.Request.AppId;
+        var epoch = entry.Request.Epoch;
         string? lastKey = null;
         CounterAccumulator? acc = null;
         foreach (var item in inc.Items)
@@ -38,7 +39,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
             var key = KeyOf(appId, item.Year, item.Collection);
             if (!ReferenceEquals(key, lastKey))
             {
-                acc = accumulatorFor(key);
+                acc = Admitted(accumulatorFor(key), epoch);
                 lastKey = key;
             }
 
@@ -50,7 +51,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
             var key = KeyOf(appId, meta.Year, meta.Collection);
             if (!ReferenceEquals(key, lastKey))
             {
-                acc = accumulatorFor(key);
+                acc = Admitted(accumulatorFor(key), epoch);
                 lastKey = key;
             }
 
@@ -82,6 +83,9 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
 
     /// <summary>Asks a counter grain for its watermark of this journal (journal recovery).</summary>
     public Task<long> WatermarkOfAsync(string target) => grains.GetGrain<ICounterGrain>(target).GetWatermarkAsync(journalId);
+
+    private static CounterAccumulator? Admitted(CounterAccumulator? accumulator, int epoch) =>
+        accumulator is not null && accumulator.Admit(epoch) ? accumulator : null;
 
     private string KeyOf(string appId, int year, string collection)
     {

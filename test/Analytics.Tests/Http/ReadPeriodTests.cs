@@ -1,0 +1,171 @@
+using System.Net;
+using Analytics.Tests.Infrastructure;
+
+namespace Analytics.Tests.Http;
+
+/// <summary><c>method=total_users</c>, the <c>period</c> values and <c>action=refresh</c> over HTTP (spec §3.2, §2.2).</summary>
+[Collection(nameof(ServerCollection))]
+public sealed class ReadPeriodTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task Total_users_counts_the_devices_that_began_a_session_in_the_period()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+        await api.WriteAsync(appKey, "D2", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 1000)));
+        await api.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 60_000)));
+        await api.WriteAsync(appKey, "never-began", ("events", """[{"key":"e"}]"""), ("timestamp", TestTime.Text(t)));
+
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":2}]""");
+    }
+
+    [Fact]
+    public async Task Total_users_of_an_app_without_sessions_is_an_empty_array()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        await api.WriteAsync(appKey, "D", ("end_session", "1"));
+
+        var answer = await api.ReadAsync(appId, "total_users", "&metric=users");
+
+        Expect.Answer(answer, HttpStatusCode.OK, "[]");
+    }
+
+    [Theory]
+    [InlineData("7days")]
+    [InlineData("30days")]
+    [InlineData("month")]
+    public async Task Total_users_honours_a_period_that_includes_the_session(string period)
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.ThisYear(TestTime.InPreviousHour(10));
+
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":1}]""", "&period=" + period);
+    }
+
+    [Fact]
+    public async Task Total_users_of_a_range_before_the_session_is_an_empty_array()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+        await api.ReadUntilAsync(appId, "total_users", j => j?.ToJsonString() == """[{"_id":"users","u":1}]""");
+
+        var answer = await api.ReadAsync(appId, "total_users", "&period=" + Uri.EscapeDataString($"[{t - (20 * 86_400_000L)},{t - (10 * 86_400_000L)}]"));
+
+        Expect.Answer(answer, HttpStatusCode.OK, "[]");
+    }
+
+    [Theory]
+    [InlineData("7days")]
+    [InlineData("month")]
+    [InlineData("60days")]
+    [InlineData("2weeks")]
+    [InlineData("RANGE")]
+    public async Task A_period_that_includes_the_data_returns_its_time_object(string period)
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.ThisYear(TestTime.InPreviousHour(10));
+        if (period == "RANGE")
+        {
+            period = Uri.EscapeDataString($"[{t - 86_400_000L},{t + 60_000}]");
+        }
+
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUser, t), "&period=" + period);
+    }
+
+    [Fact]
+    public async Task A_range_in_another_year_returns_an_empty_object()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+        await api.ReadUntilAsync(appId, "total_users", j => j?.ToJsonString() == """[{"_id":"users","u":1}]""");
+
+        var answer = await api.ReadAsync(appId, "sessions", "&period=" + Uri.EscapeDataString("[1420070400000,1422748800000]"));
+
+        Expect.Answer(answer, HttpStatusCode.OK, "{}");
+    }
+
+    [Theory]
+    [InlineData("sessions", "nonsense")]
+    [InlineData("sessions", "0days")]
+    [InlineData("sessions", "%5B1%2C2%2C3%5D")]
+    [InlineData("total_users", "fortnight")]
+    [InlineData("events", "days")]
+    public async Task An_invalid_period_is_400_bad_request_parameter(string method, string period)
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.ReadAsync(appId, method, "&period=" + period);
+
+        Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Bad request parameter: period"}""");
+    }
+
+    [Fact]
+    public async Task Refresh_returns_the_zero_bucket_uniques_and_todays_day_object_without_sums_or_weeks()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.ThisHourMs();
+
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill("""
+            {"{Y}":{"u":1,"f":{"0":1},
+              "{M}":{"u":1,"f":{"0":1},
+                "{D}":{"t":1,"n":1,"u":1,"e":1,"f":{"0":1},"Unknown":{"t":1,"n":1,"u":1},
+                  "{H}":{"t":1,"n":1,"u":1,"e":1}}}},
+             "meta":{"countries":["Unknown"],"f-ranges":["0"]}}
+            """, t), "&action=refresh");
+    }
+
+    [Fact]
+    public async Task Refresh_of_a_metric_returns_only_todays_values_and_the_meta()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.ThisHourMs();
+
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)), ("metrics", """{"_carrier":"Vodafone"}"""));
+
+        await Expect.ReadAsync(api, appId, "carriers", TestTime.Fill("""
+            {"{Y}":{"{M}":{"{D}":{"Vodafone":{"t":1,"n":1,"u":1}}}},"meta":{"carriers":["Vodafone"]}}
+            """, t), "&action=refresh");
+    }
+
+    [Fact]
+    public async Task The_dashboard_with_another_period_has_only_that_periods_key()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period=month");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.Status);
+        Assert.Equal(["month"], answer.Json!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task The_dashboard_with_an_invalid_period_is_400()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period=eons");
+
+        Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Bad request parameter: period"}""");
+    }
+}
