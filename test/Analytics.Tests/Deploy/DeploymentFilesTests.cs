@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Analytics.Frontend;
 using Analytics.Grains.Storage;
-using Analytics.Silo;
+using Analytics.Grains.Hosting;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Deploy;
