@@ -63,6 +63,12 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
     async Task<byte[]?> IDeviceBucketGrain.LoadAsync(string deviceId, string journalId)
     {
+        if (_replayed.IsFaulted || _replayed.IsCanceled)
+        {
+            // The check failed (storage was unreachable): try again rather than fail forever.
+            _replayed = GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
+        }
+
         await _replayed;
         if (_holders.TryGetValue(deviceId, out var holder) && holder != journalId)
         {

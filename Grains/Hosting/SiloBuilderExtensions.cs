@@ -28,6 +28,7 @@ public static class SiloBuilderExtensions
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TableStore>(),
             sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<ILogger<JournalRecovery>>()));
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
+        services.AddOptions<AnalyticsClusterOptions>().BindConfiguration(AnalyticsClusterOptions.Section);
         services.AddSingleton<LiveTracker>();
         services.AddSingleton<IngestPipelineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IngestPipelineHost>());

@@ -1,4 +1,6 @@
+using Analytics.Grains.Hosting;
 using Analytics.Grains.Storage;
+using Microsoft.Extensions.Options;
 using Azure.Data.Tables;
 using Orleans.Runtime;
 
@@ -9,7 +11,7 @@ namespace Analytics.Grains.Journal;
 /// Buckets that wait for a replay never await this grain inside their activation, because the
 /// replay itself calls them.
 /// </summary>
-public sealed class JournalDirectoryGrain(JournalRecovery recovery, IClusterMembershipService membership) : Grain, IJournalDirectoryGrain
+public sealed class JournalDirectoryGrain(JournalRecovery recovery, IngestJournal local, IClusterMembershipService membership, IOptions<AnalyticsClusterOptions> cluster) : Grain, IJournalDirectoryGrain
 {
     async Task IJournalDirectoryGrain.EnsureReplayedAsync(string? journalId) =>
         await recovery.RecoverAsync(row => (journalId is not null && row.RowKey != journalId) || IsAlive(row), CancellationToken.None);
@@ -21,6 +23,11 @@ public sealed class JournalDirectoryGrain(JournalRecovery recovery, IClusterMemb
     /// </summary>
     private bool IsAlive(TableEntity row)
     {
+        if (row.RowKey == local.JournalId)
+        {
+            return true;
+        }
+
         if (row.GetString("Silo") is not { } address || SiloAddress.FromParsableString(address) is not { } silo)
         {
             return false;
@@ -38,6 +45,12 @@ public sealed class JournalDirectoryGrain(JournalRecovery recovery, IClusterMemb
             {
                 return false;
             }
+        }
+
+        // With localhost clustering there is one silo: every other journal is a dead predecessor's.
+        if (string.Equals(cluster.Value.Clustering, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
         }
 
         return row.GetDateTimeOffset("Started") is { } started && DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(60);

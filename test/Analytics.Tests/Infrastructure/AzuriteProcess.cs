@@ -58,7 +58,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await FreePort.WaitListeningAsync(Port, TimeSpan.FromSeconds(30));
+        await FreePort.WaitListeningAsync(Port, TimeSpan.FromSeconds(90));
     }
 
     /// <summary>Stops the process (SIGINT: Azurite writes its database file only on this signal).</summary>
