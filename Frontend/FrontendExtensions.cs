@@ -37,6 +37,7 @@ public static class FrontendExtensions
         services.AddSingleton<CounterReader>();
         services.AddSingleton<LiveReader>();
         services.AddSingleton<EventGate>();
+        services.AddSingleton<AppRateLimiter>();
         services.AddSingleton<CountlyApi>();
         return services;
     }

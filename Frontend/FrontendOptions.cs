@@ -18,6 +18,9 @@ public sealed class FrontendOptions
     /// <summary>How often, ms, the accounts snapshot is refreshed from the cluster.</summary>
     public int AccountsRefreshMs { get; set; } = 2000;
 
+    /// <summary>Most <c>/i</c> requests per second one app key may send to this frontend (0 = no limit); beyond it, 429 with Retry-After.</summary>
+    public int RateLimitPerAppKey { get; set; }
+
     /// <summary>Extra response headers sent with every response, as Countly does.</summary>
     public Dictionary<string, string> Headers { get; set; } = new()
     {

@@ -13,7 +13,7 @@ namespace Analytics.Frontend.Handlers;
 /// normalisation into one <see cref="IngestRequest"/>, one device-grain call, and the answer
 /// once the request is durable.
 /// </summary>
-public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, GeoLocator geo, EventGate gate, IOptions<FrontendOptions> options)
+public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options)
 {
     /// <summary>Most items one <c>/i/bulk</c> may carry.</summary>
     public const int MaxBulkItems = 10_000;
@@ -141,6 +141,11 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             return (Status.Paused, null);
         }
 
+        if (!limiter.TryTake(app.Key))
+        {
+            return (Status.RateLimited, null);
+        }
+
         // A bulk item of another salted app has no raw text of its own to sign, so it fails here.
         if (app.Salt.Length > 0 && app.Id != signedAppId)
         {
@@ -215,9 +220,9 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             return api.MessageAsync(status.Code, status.Message, "info", status.Info);
         }
 
-        if (status.Code == 503)
+        if (status.Code is 503 or 429)
         {
-            api.Http.Response.Headers.RetryAfter = "5";
+            api.Http.Response.Headers.RetryAfter = status.Code == 429 ? "1" : "5";
         }
 
         return api.MessageAsync(status.Code, status.Message);
@@ -232,6 +237,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
         public static readonly Status IgnoredDevice = new(200, SdkIdentity.IgnoredDeviceMessage);
         public static readonly Status UnknownApp = new(400, SdkIdentity.UnknownAppMessage);
         public static readonly Status Paused = new(400, "App is currently not accepting data");
+        public static readonly Status RateLimited = new(429, "Too many requests for this app, retry later");
 
         public static Status Of(IngestResult result) => result switch
         {

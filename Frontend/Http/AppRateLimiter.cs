@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Frontend.Http;
+
+/// <summary>
+/// Optional per-app-key request limit for the write API (<see cref="FrontendOptions.RateLimitPerAppKey"/>):
+/// a token bucket per app key holding one second of requests. Only keys of existing apps get a
+/// bucket, so invented keys cannot grow the table.
+/// </summary>
+public sealed class AppRateLimiter(IOptions<FrontendOptions> options)
+{
+    private readonly int _perSecond = Math.Max(0, options.Value.RateLimitPerAppKey);
+    private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+
+    /// <summary>Whether a limit is configured.</summary>
+    public bool IsEnabled => _perSecond > 0;
+
+    /// <summary>Takes <paramref name="count"/> requests from the app's budget; false when it is exhausted.</summary>
+    public bool TryTake(string appKey, int count = 1)
+    {
+        if (!IsEnabled)
+        {
+            return true;
+        }
+
+        var bucket = _buckets.GetOrAdd(appKey, _ => new Bucket(_perSecond));
+        lock (bucket)
+        {
+            var now = Environment.TickCount64;
+            bucket.Tokens = Math.Min(_perSecond, bucket.Tokens + ((now - bucket.Last) * _perSecond / 1000.0));
+            bucket.Last = now;
+            if (bucket.Tokens < count)
+            {
+                return false;
+            }
+
+            bucket.Tokens -= count;
+            return true;
+        }
+    }
+
+    private sealed class Bucket(double tokens)
+    {
+        public double Tokens { get; set; } = tokens;
+        public long Last { get; set; } = Environment.TickCount64;
+    }
+}
