@@ -13,14 +13,18 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private ServerProcess(string connectionString, string prefix, string adminKey, string dataDir, IReadOnlyDictionary<string, string> environment)
+    private ServerProcess(string connectionString, string prefix, string adminKey, string dataDir, IReadOnlyDictionary<string, string> environment, string dll)
     {
+        Dll = dll;
         ConnectionString = connectionString;
         Prefix = prefix;
         AdminKey = adminKey;
         DataDir = dataDir;
         Environment = environment;
     }
+
+    /// <summary>The program this process runs (the silo, or the separate frontend).</summary>
+    public string Dll { get; }
 
     /// <summary>The storage connection string.</summary>
     public string ConnectionString { get; }
@@ -56,21 +60,26 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a server and waits until <c>/o/ping</c> answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string connectionString, string? prefix = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<ServerProcess> StartAsync(string connectionString, string? prefix = null, IReadOnlyDictionary<string, string>? environment = null, string? adminKey = null, string? dll = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "analytics-test-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dataDir);
-        var server = new ServerProcess(connectionString, prefix ?? AzuriteFixture.NewPrefix(), Guid.NewGuid().ToString("N"), dataDir, environment ?? new Dictionary<string, string>());
+        var server = new ServerProcess(connectionString, prefix ?? AzuriteFixture.NewPrefix(), adminKey ?? Guid.NewGuid().ToString("N"), dataDir, environment ?? new Dictionary<string, string>(), dll ?? SiloDll());
         await server.StartAgainAsync();
         return server;
     }
 
     /// <summary>Path of the built silo.</summary>
-    public static string SiloDll()
+    public static string SiloDll() => Built("Silo", "Analytics.Silo.dll");
+
+    /// <summary>Path of the built separate frontend.</summary>
+    public static string FrontendDll() => Built("Frontend.Host", "Analytics.Frontend.Host.dll");
+
+    private static string Built(string project, string dll)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var path = Path.Combine(RepoPaths.Root, "Silo", "bin", configuration, "net10.0", "Analytics.Silo.dll");
-        return File.Exists(path) ? path : throw new InvalidOperationException($"The silo is not built: {path}");
+        var path = Path.Combine(RepoPaths.Root, project, "bin", configuration, "net10.0", dll);
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{project} is not built: {path}");
     }
 
     /// <summary>Starts the process again on the same data (a new HTTP port unless <paramref name="samePort"/>).</summary>
@@ -81,7 +90,7 @@ public sealed class ServerProcess : IAsyncDisposable
             Port = FreePort.Next();
         }
 
-        var psi = new ProcessStartInfo("dotnet", $"\"{SiloDll()}\" --urls http://127.0.0.1:{Port}")
+        var psi = new ProcessStartInfo("dotnet", $"\"{Dll}\" --urls http://127.0.0.1:{Port}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
