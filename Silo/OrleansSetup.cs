@@ -5,6 +5,7 @@ using Analytics.Grains.Hosting;
 using Analytics.Grains.Storage;
 using Azure.Data.Tables;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 
 namespace Analytics.Silo;
 
@@ -55,6 +56,7 @@ public static class OrleansSetup
             o.EnableActivationSheddingOnMemoryPressure = true;
         });
         silo.AddActivityPropagation();
+        silo.AddDashboard(o => o.HideTrace = true);
         silo.AddIngestPipeline();
     }
 

@@ -16,5 +16,6 @@ builder.Services.AddAnalyticsFrontend(builder.Configuration);
 builder.Services.AddAnalyticsTelemetry(builder.Configuration, "analytics-silo");
 
 var app = builder.Build();
+app.UseOperatorDashboard();
 app.UseAnalyticsFrontend();
 app.Run();
