@@ -99,9 +99,13 @@ SERVER_PORT=$(free_port)
 SERVER="http://127.0.0.1:$SERVER_PORT"
 ADMIN_KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 PREFIX="bench$(date +%s)"
-Analytics__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZ_PORT/devstoreaccount1;" \
-Analytics__Storage__TablePrefix="$PREFIX" Analytics__AdminApiKey="$ADMIN_KEY" ANALYTICS_DATA_DIR="$OUT/data" \
-  dotnet "$ROOT/Silo/bin/Release/net10.0/Analytics.Silo.dll" --urls "$SERVER" >"$OUT/server.log" 2>&1 &
+# Started in its output folder, as in the container image (WORKDIR /app): ASP.NET Core reads
+# appsettings.json from the working directory, so started elsewhere the silo would run without
+# Silo/appsettings.json (log levels among others) and log every request.
+(cd "$ROOT/Silo/bin/Release/net10.0" && \
+  Analytics__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZ_PORT/devstoreaccount1;" \
+  Analytics__Storage__TablePrefix="$PREFIX" Analytics__AdminApiKey="$ADMIN_KEY" ANALYTICS_DATA_DIR="$OUT/data" \
+  exec dotnet Analytics.Silo.dll --urls "$SERVER") >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for i in $(seq 1 600); do
   if curl -sf "$SERVER/o/ping" >/dev/null 2>&1; then break; fi

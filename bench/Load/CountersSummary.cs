@@ -9,17 +9,23 @@ public static class CountersSummary
     private static readonly string[] Interesting =
     [
         "dotnet.process.cpu.time", "dotnet.gc.pause.time", "dotnet.gc.heap.total_allocated", "dotnet.gc.collections",
-        "dotnet.monitor.lock_contentions", "dotnet.thread_pool.queue.length", "dotnet.thread_pool.work_item.count",
+        "dotnet.monitor.lock_contentions", "dotnet.thread_pool.work_item.count",
         "dotnet.exceptions", "orleans-app-requests-latency", "orleans-catalog-activation-created", "orleans-catalog-activations[grain_type=device]",
         "orleans-catalog-activations[grain_type=devicebucket]",
     ];
 
-    /// <summary>One line per interesting counter, averaged over every sample of <paramref name="files"/>; empty when there are none.</summary>
+    /// <summary>
+    /// One line per interesting counter, averaged over every sampling second of
+    /// <paramref name="files"/> (a rate that was zero has no row, so it counts as 0 there);
+    /// empty when there are none.
+    /// </summary>
     public static string Of(IEnumerable<string> files)
     {
-        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+        var sums = new Dictionary<string, double>(StringComparer.Ordinal);
+        var seconds = 0;
         foreach (var file in files)
         {
+            var stamps = new HashSet<string>(StringComparer.Ordinal);
             foreach (var line in File.ReadLines(file).Skip(1))
             {
                 var fields = line.Split(',');
@@ -28,21 +34,21 @@ public static class CountersSummary
                     continue;
                 }
 
+                stamps.Add(fields[0]);
                 var name = string.Join(",", fields[2..^2]);
-                if (!Interesting.Any(i => name.StartsWith(i, StringComparison.Ordinal)))
+                if (Interesting.Any(i => name.StartsWith(i, StringComparison.Ordinal)))
                 {
-                    continue;
+                    sums[name] = sums.GetValueOrDefault(name) + value;
                 }
-
-                var (sum, count) = sums.GetValueOrDefault(name);
-                sums[name] = (sum + value, count + 1);
             }
+
+            seconds += stamps.Count;
         }
 
         var text = new StringBuilder();
-        foreach (var (name, (sum, count)) in sums.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (name, sum) in sums.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {sum / count,16:N3}  {name}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {sum / Math.Max(1, seconds),16:N3}  {name}");
         }
 
         return text.ToString();

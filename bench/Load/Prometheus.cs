@@ -44,6 +44,33 @@ public static class Prometheus
         return sum;
     }
 
+    /// <summary>The samples of <paramref name="metric"/> summed per value of label <paramref name="label"/> (e.g. <c>op</c>).</summary>
+    public static Dictionary<string, double> ByLabel(string text, string metric, string label)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        var marker = label + "=\"";
+        foreach (var raw in text.AsSpan().EnumerateLines())
+        {
+            var line = raw.Trim().ToString();
+            if (!line.StartsWith(metric + "{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var at = line.IndexOf(marker, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                continue;
+            }
+
+            var start = at + marker.Length;
+            var value = line[(start)..line.IndexOf('"', start)];
+            result[value] = result.GetValueOrDefault(value) + Sum(line, metric, marker + value + "\"");
+        }
+
+        return result;
+    }
+
     /// <summary>Table Storage transactions: ours (<c>analytics_storage_transactions_total</c>) plus Orleans' grain-storage reads and writes.</summary>
     public static double Transactions(string text) =>
         Sum(text, "analytics_storage_transactions_total")

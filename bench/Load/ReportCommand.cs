@@ -97,6 +97,14 @@ public static class ReportCommand
             }
 
             text.AppendLine(CultureInfo.InvariantCulture, $"Table Storage transactions      {tx:N0} for {serverRequests:N0} requests = {summary["transactionsPer1000"]} per 1,000 (incl. the final flush; during load per round: {string.Join(", ", during)})");
+            var startOps = Prometheus.ByLabel(start, "analytics_storage_transactions_total", "op");
+            var byOp = Prometheus.ByLabel(final, "analytics_storage_transactions_total", "op")
+                .Select(p => (Op: p.Key, Count: p.Value - startOps.GetValueOrDefault(p.Key)))
+                .Where(p => p.Count > 0)
+                .OrderByDescending(p => p.Count)
+                .ToList();
+            summary["transactionsByOp"] = new JsonObject(byOp.Select(p => KeyValuePair.Create(p.Op, (JsonNode?)p.Count)));
+            text.AppendLine(CultureInfo.InvariantCulture, $"  by operation (per 1,000 requests): {string.Join(", ", byOp.Select(p => $"{p.Op} {p.Count * 1000 / serverRequests:F1}"))}");
         }
 
         if (monitors.Count > 0)
