@@ -29,3 +29,9 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
+catch (Exception e) when (e is InvalidOperationException or InvalidDataException or HttpRequestException or IOException)
+{
+    // 1 is reserved for "verify found a mismatch".
+    Console.Error.WriteLine($"{args[0]} failed: {e.Message}");
+    return 2;
+}
