@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# The /i benchmark in one command (see bench/README.md): builds Release, starts Azurite (Table
+# service, in memory) and the all-in-one silo on fresh data with an admin key, creates the apps,
+# then alternates rounds against the minimal Kestrel baseline and the server (B S B S ...),
+# with a dashboard reader and memory/CPU sampling beside every server round, and finally checks
+# that what /o reports equals what was sent. Exit status: 0 = exact, 1 = mismatch, 2 = error.
+#
+#   bench/run.sh [--devices N] [--connections C] [--duration S] [--rounds R] [--apps A]
+#                [--hot-share F] [--malformed F] [--window W] [--driver wrk|dotnet]
+#                [--warmup S] [--dashboard-rate R] [--counters] [--keep-lines] [--out DIR]
+#
+# Defaults: 100,000 devices per round, 256 connections, 30 s, 2 rounds after a 5 s warm-up of
+# both targets, 5 apps (50% hot), 5% malformed requests, wrk. Short runs while the machine is
+# shared, e.g.:
+#   bench/run.sh --devices 10000 --duration 10
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+DEVICES=100000 CONNECTIONS=256 DURATION=30 ROUNDS=2 APPS=5 HOT=0.5 MALFORMED=0.05 WINDOW=8
+DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=5
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --devices) DEVICES="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --duration) DURATION="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --apps) APPS="$2"; shift 2 ;;
+    --hot-share) HOT="$2"; shift 2 ;;
+    --malformed) MALFORMED="$2"; shift 2 ;;
+    --window) WINDOW="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --driver) DRIVER="$2"; shift 2 ;;
+    --dashboard-rate) DASH_RATE="$2"; shift 2 ;;
+    --counters) COUNTERS=1; shift ;;
+    --keep-lines) KEEP=1; shift ;;
+    --out) OUT="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ "$DEVICES" -gt 1000000 ] || [ "$DEVICES" -lt 1 ]; then echo "--devices must be 1..1000000" >&2; exit 2; fi
+case "$DRIVER" in wrk|dotnet) ;; *) echo "--driver must be wrk or dotnet" >&2; exit 2 ;; esac
+
+source "$ROOT/scripts/setup.sh"
+if [ "$DRIVER" = wrk ] && ! command -v wrk >/dev/null 2>&1; then
+  echo "Installing wrk (Debian)..."
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || { echo "could not install wrk" >&2; exit 2; }
+fi
+for tool in curl jq; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null) || { echo "could not install $tool" >&2; exit 2; }
+  fi
+done
+ensure_npm
+ensure_geoip "$ROOT/.data"
+
+OUT="${OUT:-$ROOT/bench/results/$(date -u +%Y%m%dT%H%M%SZ)}"
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+echo "Results in $OUT"
+
+echo "Building Release (warnings are errors)..."
+for p in Silo/Silo.csproj bench/Baseline/Baseline.csproj bench/Load/Load.csproj; do
+  dotnet build "$ROOT/$p" -c Release -nologo -v q -warnaserror >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 2; }
+done
+LOAD=(dotnet "$ROOT/bench/Load/bin/Release/net10.0/Analytics.Bench.Load.dll")
+
+if [ "$COUNTERS" = 1 ] && [ ! -x "$ROOT/bench/.tools/dotnet-counters" ]; then
+  echo "Installing dotnet-counters into bench/.tools..."
+  dotnet tool install --tool-path "$ROOT/bench/.tools" dotnet-counters --version 10.0.750501 >/dev/null
+fi
+
+AZ_PID="" SERVER_PID="" BASE_PID="" MON_PID="" LOAD_PID="" COUNTERS_PID=""
+cleanup() {
+  for p in "$LOAD_PID" "$MON_PID" "$COUNTERS_PID" "$BASE_PID"; do
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
+  done
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [ -n "$AZ_PID" ] && kill -0 "$AZ_PID" 2>/dev/null; then kill -INT "$AZ_PID" 2>/dev/null || true; wait "$AZ_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+# Azurite, Table service only, in memory (--inMemoryPersistence cannot be combined with --location).
+AZ_PORT=$(free_port)
+mkdir -p "$OUT/azurite"
+(cd "$OUT/azurite" && exec node "$ROOT/node_modules/azurite/dist/src/table/main.js" --tableHost 127.0.0.1 --tablePort "$AZ_PORT" \
+  --inMemoryPersistence --disableTelemetry --silent --skipApiVersionCheck --loose) >"$OUT/azurite.log" 2>&1 &
+AZ_PID=$!
+wait_port "$AZ_PORT" 30
+
+# The server on fresh data: a table prefix of its own and a known admin key.
+SERVER_PORT=$(free_port)
+SERVER="http://127.0.0.1:$SERVER_PORT"
+ADMIN_KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+PREFIX="bench$(date +%s)"
+# Started in its output folder, as in the container image (WORKDIR /app): ASP.NET Core reads
+# appsettings.json from the working directory, so started elsewhere the silo would run without
+# Silo/appsettings.json (log levels among others) and log every request.
+(cd "$ROOT/Silo/bin/Release/net10.0" && \
+  Analytics__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZ_PORT/devstoreaccount1;" \
+  Analytics__Storage__TablePrefix="$PREFIX" Analytics__AdminApiKey="$ADMIN_KEY" ANALYTICS_DATA_DIR="$OUT/data" \
+  exec dotnet Analytics.Silo.dll --urls "$SERVER") >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for i in $(seq 1 600); do
+  if curl -sf "$SERVER/o/ping" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$i" = 600 ]; then echo "the server did not start; see $OUT/server.log" >&2; tail -20 "$OUT/server.log" >&2; exit 2; fi
+  sleep 0.1
+done
+"${LOAD[@]}" setup --url "$SERVER" --api-key "$ADMIN_KEY" --apps "$APPS" --hot-share "$HOT" --out "$OUT/apps.json"
+HOT_APP=$(jq -r '.apps[0].id' "$OUT/apps.json")
+
+BASE_PORT=$(free_port)
+BASELINE="http://127.0.0.1:$BASE_PORT"
+dotnet "$ROOT/bench/Baseline/bin/Release/net10.0/Analytics.Bench.Baseline.dll" --urls "$BASELINE" \
+  --AppKeys "$(jq -r '[.apps[].key] | join(",")' "$OUT/apps.json")" >"$OUT/baseline.log" 2>&1 &
+BASE_PID=$!
+wait_port "$BASE_PORT" 30
+
+cat >"$OUT/config.json" <<JSON
+{"devices": $DEVICES, "connections": $CONNECTIONS, "duration": $DURATION, "rounds": $ROUNDS, "apps": $APPS,
+ "hotShare": $HOT, "malformed": $MALFORMED, "window": $WINDOW, "warmup": $WARMUP, "driver": "$DRIVER", "dashboardRate": $DASH_RATE,
+ "commit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)",
+ "machine": "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, load average at start $(cut -d' ' -f1-3 /proc/loadavg)",
+ "startedAt": "$(date -u +%FT%TZ)"}
+JSON
+
+# Runs the load of one round against $1 (URL), lines in $2, result to $3; $4 = 1 to wrap around.
+run_load() {
+  local url="$1" lines="$2" result="$3" wrap="$4"
+  if [ "$DRIVER" = wrk ]; then
+    # One thread per connection: see bench/wrk/sessions.lua for why.
+    BENCH_LINES="$lines" BENCH_RESULT="$result" BENCH_WRAP="$wrap" \
+      wrk -t "$CONNECTIONS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 30s -s "$ROOT/bench/wrk/sessions.lua" "$url/" >"${result%.json}.wrk.txt" 2>&1 &
+  else
+    local w=(); [ "$wrap" = 1 ] && w=(--wrap)
+    "${LOAD[@]}" drive --url "$url" --lines "$lines" --connections "$CONNECTIONS" --duration "$DURATION" "${w[@]}" --out "$result" >"${result%.json}.drive.txt" 2>&1 &
+  fi
+  LOAD_PID=$!
+  echo "$LOAD_PID" >"$OUT/load.pid"
+  wait "$LOAD_PID"
+  LOAD_PID=""
+}
+
+EXPECTED=()
+# Warm-up (JIT, grain types, connection pools) with devices of its own (round 0). Not part of
+# the figures, but of the exactness check: its requests were applied too.
+if [ "$WARMUP" -gt 0 ]; then
+  WD="$OUT/warmup"
+  mkdir -p "$WD"
+  "${LOAD[@]}" gen --apps "$OUT/apps.json" --devices "$(( DEVICES < 20000 ? DEVICES : 20000 ))" --connections "$CONNECTIONS" \
+    --window "$WINDOW" --round 0 --malformed "$MALFORMED" --out "$WD/lines" >/dev/null
+  echo "Warm-up: ${WARMUP} s on each target..."
+  SAVED_DURATION=$DURATION DURATION=$WARMUP
+  run_load "$BASELINE" "$WD/lines" "$WD/baseline.json" 1
+  run_load "$SERVER" "$WD/lines" "$WD/server.json" 0
+  DURATION=$SAVED_DURATION
+  [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$SERVER" --lines "$WD/lines" --result "$WD/server.json" >/dev/null
+  "${LOAD[@]}" tally --apps "$OUT/apps.json" --lines "$WD/lines" --result "$WD/server.json" --out "$WD/expected.json" >/dev/null
+  EXPECTED+=(--expected "$WD/expected.json")
+  [ "$KEEP" = 1 ] || rm -rf "$WD/lines"
+fi
+
+curl -sf "$SERVER/metrics" >"$OUT/metrics-start.txt"
+for r in $(seq 1 "$ROUNDS"); do
+  RD="$OUT/round-$r"
+  mkdir -p "$RD"
+  "${LOAD[@]}" gen --apps "$OUT/apps.json" --devices "$DEVICES" --connections "$CONNECTIONS" --window "$WINDOW" \
+    --round "$r" --malformed "$MALFORMED" --out "$RD/lines" >/dev/null
+  cp "$RD/lines/plan.json" "$RD/plan.json"
+
+  echo "Round $r/$ROUNDS: baseline, ${DURATION} s..."
+  run_load "$BASELINE" "$RD/lines" "$RD/baseline.json" 1
+  echo "  baseline: $(jq -r '"\(.rps|floor) req/s, p99 \(.latencyUs.p99/1000) ms"' "$RD/baseline.json")"
+
+  echo "Round $r/$ROUNDS: server, ${DURATION} s..."
+  curl -sf "$SERVER/metrics" >"$RD/metrics-before.txt"
+  rm -f "$OUT/load.pid"
+  "${LOAD[@]}" monitor --url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$DURATION" --rate "$DASH_RATE" \
+    --pid "server=$SERVER_PID" --pid "azurite=$AZ_PID" --pid "baseline=$BASE_PID" --pid "load=@$OUT/load.pid" --out "$RD/monitor.json" &
+  MON_PID=$!
+  if [ "$COUNTERS" = 1 ]; then
+    timeout $((DURATION + 30)) "$ROOT/bench/.tools/dotnet-counters" collect -p "$SERVER_PID" --refresh-interval 1 --format csv \
+      -o "$RD/counters.csv" --duration "$(printf '%02d:%02d:%02d' $((DURATION / 3600)) $((DURATION % 3600 / 60)) $((DURATION % 60)))" \
+      --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft.Orleans >"$RD/counters.log" 2>&1 </dev/null &
+    COUNTERS_PID=$!
+  fi
+  run_load "$SERVER" "$RD/lines" "$RD/server.json" 0
+  wait "$MON_PID" || true
+  MON_PID=""
+  if [ -n "$COUNTERS_PID" ]; then wait "$COUNTERS_PID" || true; COUNTERS_PID=""; fi
+  curl -sf "$SERVER/metrics" >"$RD/metrics-after.txt"
+  [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$SERVER" --lines "$RD/lines" --result "$RD/server.json"
+  "${LOAD[@]}" tally --apps "$OUT/apps.json" --lines "$RD/lines" --result "$RD/server.json" --out "$RD/expected.json"
+  EXPECTED+=(--expected "$RD/expected.json")
+  echo "  server: $(jq -r '"\(.rps|floor) req/s, p99 \(.latencyUs.p99/1000) ms, 5xx \(.status5xx)"' "$RD/server.json")"
+  [ "$KEEP" = 1 ] || rm -rf "$RD/lines"
+done
+
+# Let the last checkpoint (CheckpointMs = 5 s) write what the rounds left dirty, so the
+# transactions figure includes the flush the load caused.
+sleep 7
+curl -sf "$SERVER/metrics" >"$OUT/metrics-final.txt"
+
+set +e
+"${LOAD[@]}" verify --url "$SERVER" --api-key "$ADMIN_KEY" --apps "$OUT/apps.json" "${EXPECTED[@]}" --timeout 60 --out "$OUT/verify.json" >"$OUT/verify.txt"
+VERIFY=$?
+set -e
+tail -n 3 "$OUT/verify.txt" | grep -E "EXACT|MISMATCH" -A3 || true
+echo
+"${LOAD[@]}" report --dir "$OUT"
+exit $VERIFY
