@@ -3,7 +3,8 @@ using Analytics.Frontend.Host;
 
 // The HTTP API as its own tier: an Orleans client of the silos (issue 7), same behaviour as
 // the frontend co-hosted in each silo.
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the program's folder, so appsettings.json is found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.UseOrleansClient(client => ClientSetup.Configure(client, builder.Configuration));
 builder.Services.AddSingleton<IServerReadiness, ClientReadiness>();
 builder.Services.AddAnalyticsFrontend(builder.Configuration);

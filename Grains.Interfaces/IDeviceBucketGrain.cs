@@ -17,8 +17,12 @@ public interface IDeviceBucketGrain : IGrainWithStringKey
     /// <summary>Stores states taken from the journal (newest sequence number wins).</summary>
     Task<CounterAck> PutAsync(DeviceStateBatch batch);
 
-    /// <summary>Stores one device's state, completes once it is written, and releases the device from journal <paramref name="journalId"/>.</summary>
-    Task PutDurableAsync(string deviceId, long seq, byte[] state, string journalId);
+    /// <summary>
+    /// Takes back one device's state from its deactivating grain and releases the device from
+    /// journal <paramref name="journalId"/>. Not written at once: the state is durable in that
+    /// journal already, and the bucket writes it with its next checkpoint.
+    /// </summary>
+    Task ReleaseAsync(string deviceId, long seq, byte[] state, string journalId);
 
     /// <summary>Writes dirty states now and returns the durable watermark of <paramref name="journalId"/>.</summary>
     Task<long> FlushAsync(string journalId);

@@ -2,7 +2,8 @@ using Analytics.Frontend;
 using Analytics.Grains.Storage;
 using Analytics.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the program's folder, so appsettings.json is found whatever the working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddOptions<StorageOptions>()
     .Bind(builder.Configuration.GetSection(StorageOptions.Section))
     .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "Analytics:Storage:ConnectionString is required")

@@ -6,24 +6,21 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Grains.Devices;
 
 /// <summary>
-/// Persisted device states of one bucket of one app. Reentrant so that callers waiting for a
-/// durable write do not block loads; every mutation is synchronous, so turns never interleave
-/// in the middle of one, and one write runs at a time.
+/// Persisted device states of one bucket of one app. Reentrant so that loads waiting for a
+/// journal replay and the replay's own calls do not block each other; every mutation is
+/// synchronous, so turns never interleave in the middle of one, and one write runs at a time.
 /// </summary>
 [Reentrant]
 public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
 {
     private const string MetaRow = "~meta";
-    private static readonly TimeSpan DurableWindow = TimeSpan.FromMilliseconds(200);
 
     private readonly Dictionary<string, Entry> _devices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
     private Task _replayed = Task.CompletedTask;
-    private TaskCompletionSource? _nextWrite;
     private Task? _writing;
-    private IGrainTimer? _soon;
     private TableClient _table = null!;
     private string _partition = null!;
 
@@ -103,19 +100,15 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
         return Task.FromResult(new CounterAck { Status = BatchStatus.Applied, Watermark = batch.To, Durable = _durable.GetValueOrDefault(batch.JournalId) });
     }
 
-    async Task IDeviceBucketGrain.PutDurableAsync(string deviceId, long seq, byte[] state, string journalId)
+    Task IDeviceBucketGrain.ReleaseAsync(string deviceId, long seq, byte[] state, string journalId)
     {
-        if (Put(deviceId, seq, state) || _devices[deviceId].Dirty)
-        {
-            var waiter = _nextWrite ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _soon ??= this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(DurableWindow, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
-            await waiter.Task;
-        }
-
+        Put(deviceId, seq, state);
         if (_holders.TryGetValue(deviceId, out var holder) && holder == journalId)
         {
             _holders.Remove(deviceId);
         }
+
+        return Task.CompletedTask;
     }
 
     async Task<long> IDeviceBucketGrain.FlushAsync(string journalId)
@@ -173,16 +166,11 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
     private async Task WriteOnceAsync()
     {
-        _soon?.Dispose();
-        _soon = null;
-        var waiters = _nextWrite;
-        _nextWrite = null;
         var dirty = _devices.Where(d => d.Value.Dirty).Select(d => (d.Key, d.Value)).ToList();
         var watermarks = new Dictionary<string, long>(_watermarks, StringComparer.Ordinal);
         var metaChanged = watermarks.Any(w => _durable.GetValueOrDefault(w.Key) != w.Value);
         if (dirty.Count == 0 && !metaChanged)
         {
-            waiters?.TrySetResult();
             return;
         }
 
@@ -217,12 +205,10 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
                 _durable[j] = w;
             }
 
-            waiters?.TrySetResult();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogWriteFailed(logger, e, this.GetPrimaryKeyString());
-            waiters?.TrySetException(e);
         }
     }
 

@@ -21,6 +21,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
     private IDeviceBucketGrain _bucket = null!;
     private DeviceState _state = null!;
     private byte[] _encoded = null!;
+    private readonly bool _durableAcks = options.Value.DurableAcks;
     private JournalReceipt _last = JournalReceipt.Done;
 
     /// <summary>The grain key of a device.</summary>
@@ -41,13 +42,13 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Hand the newest state to the bucket and wait until it is written, so a later
-        // activation anywhere in the cluster starts from it; this also releases the device.
+        // Hand the newest state back to the bucket (it is durable in the journal already), so a
+        // later activation anywhere in the cluster starts from it; this also releases the device.
         // On silo shutdown the journal has already handed every state to its bucket and
         // waited for the write (IngestPipelineHost), and buckets may be gone by now.
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
-            await _bucket.PutDurableAsync(_deviceId, _state.Seq, _encoded, journal.JournalId);
+            await _bucket.ReleaseAsync(_deviceId, _state.Seq, _encoded, journal.JournalId);
         }
     }
 
@@ -73,7 +74,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
         if (outcome == SessionRules.Outcome.Duplicate)
         {
             // The original is applied; answer once it is durable, like the original.
-            return await _last.Wait || _last.Durable.IsCompleted ? IngestResult.Duplicate : IngestResult.Pending;
+            return !_durableAcks || await _last.Wait || _last.Durable.IsCompleted ? IngestResult.Duplicate : IngestResult.Pending;
         }
 
         _state.Seq++;
@@ -95,7 +96,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
             DeactivateOnIdle();
         }
 
-        return await receipt.Wait ? IngestResult.Success : IngestResult.Pending;
+        return !_durableAcks || await receipt.Wait ? IngestResult.Success : IngestResult.Pending;
     }
 
     private static long EventCount(IngestRequest request)

@@ -24,6 +24,13 @@ public sealed class StorageOptions
     /// <summary>Most bytes the journal holds that are not yet durable; beyond it requests get 503.</summary>
     public long JournalMaxPendingBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Whether <c>/i</c> answers only once the request is durable in the journal (default). When
+    /// false the answer comes as soon as the request is applied and queued for the journal, as
+    /// Countly does; a crash may then lose the last few milliseconds of acknowledged requests.
+    /// </summary>
+    public bool DurableAcks { get; set; } = true;
+
     /// <summary>How long a request waits for its segment before it is answered 503 (it stays queued).</summary>
     public int JournalCommitWaitMs { get; set; } = 10_000;
 
