@@ -5,15 +5,14 @@ namespace Analytics.Grains.Codec;
 /// <summary>Compressed binary form of a counter document (path → value) and of a grain's meta row.</summary>
 public static class DocCodec
 {
-    private const byte Version = 1;
+    private const byte StreamVersion = 1;
+    private const byte Version = 2;
 
     /// <summary>Encodes a document.</summary>
     public static byte[] EncodeDoc(IReadOnlyDictionary<string, decimal> values)
     {
-        using var ms = new MemoryStream();
-        ms.WriteByte(Version);
-        using (var z = new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true))
-        using (var w = new BinaryWriter(z))
+        using var ms = new MemoryStream(values.Count * 24);
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             w.Write7BitEncodedInt(values.Count);
             foreach (var (path, value) in values)
@@ -23,7 +22,7 @@ public static class DocCodec
             }
         }
 
-        return ms.ToArray();
+        return Compression.Compress(Version, ms.GetBuffer().AsSpan(0, (int)ms.Length));
     }
 
     /// <summary>Decodes a document made by <see cref="EncodeDoc"/>.</summary>
@@ -45,9 +44,7 @@ public static class DocCodec
     public static byte[] EncodeMeta(IReadOnlyDictionary<string, (long Segment, long Touched)> watermarks, IReadOnlyDictionary<string, List<string>> meta, IReadOnlyDictionary<string, int> docParts)
     {
         using var ms = new MemoryStream();
-        ms.WriteByte(Version);
-        using (var z = new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true))
-        using (var w = new BinaryWriter(z))
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             w.Write7BitEncodedInt(watermarks.Count);
             foreach (var (journal, (segment, touched)) in watermarks)
@@ -76,7 +73,7 @@ public static class DocCodec
             }
         }
 
-        return ms.ToArray();
+        return Compression.Compress(Version, ms.GetBuffer().AsSpan(0, (int)ms.Length));
     }
 
     /// <summary>Decodes what <see cref="EncodeMeta"/> wrote.</summary>
@@ -119,12 +116,13 @@ public static class DocCodec
 
     private static BinaryReader Reader(byte[] data)
     {
-        if (data.Length == 0 || data[0] != Version)
+        if (data.Length == 0 || data[0] is not (Version or StreamVersion))
         {
             throw new InvalidDataException("Unknown counter document version.");
         }
 
-        var ms = new MemoryStream(data, 1, data.Length - 1, writable: false);
-        return new BinaryReader(new BrotliStream(ms, CompressionMode.Decompress));
+        return data[0] == Version
+            ? new BinaryReader(new MemoryStream(Compression.Decompress(data), writable: false))
+            : new BinaryReader(new BrotliStream(new MemoryStream(data, 1, data.Length - 1, writable: false), CompressionMode.Decompress));
     }
 }

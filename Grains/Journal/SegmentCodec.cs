@@ -6,15 +6,14 @@ namespace Analytics.Grains.Journal;
 /// <summary>Packs the records of one journal segment into one compressed payload, and back.</summary>
 public static class SegmentCodec
 {
-    private const byte Version = 1;
+    private const byte StreamVersion = 1;
+    private const byte Version = 2;
 
     /// <summary>Encodes and compresses <paramref name="entries"/>.</summary>
     public static byte[] Encode(IReadOnlyList<JournalEntry> entries)
     {
-        using var ms = new MemoryStream(entries.Count * 200);
-        ms.WriteByte(Version);
-        using (var z = new BrotliStream(ms, CompressionLevel.Fastest, leaveOpen: true))
-        using (var w = new BinaryWriter(z))
+        using var ms = new MemoryStream(entries.Count * 256);
+        using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             w.Write7BitEncodedInt(entries.Count);
             foreach (var e in entries)
@@ -26,20 +25,21 @@ public static class SegmentCodec
             }
         }
 
-        return ms.ToArray();
+        return Compression.Compress(Version, ms.GetBuffer().AsSpan(0, (int)ms.Length));
     }
 
     /// <summary>Decodes a payload made by <see cref="Encode"/>; the entries carry no derived data.</summary>
     public static List<JournalEntry> Decode(byte[] payload)
     {
-        if (payload.Length == 0 || payload[0] != Version)
+        if (payload.Length == 0 || payload[0] is not (Version or StreamVersion))
         {
             throw new InvalidDataException("Unknown journal segment version.");
         }
 
-        using var ms = new MemoryStream(payload, 1, payload.Length - 1, writable: false);
-        using var z = new BrotliStream(ms, CompressionMode.Decompress);
-        using var r = new BinaryReader(z);
+        using Stream source = payload[0] == Version
+            ? new MemoryStream(Compression.Decompress(payload), writable: false)
+            : new BrotliStream(new MemoryStream(payload, 1, payload.Length - 1, writable: false), CompressionMode.Decompress);
+        using var r = new BinaryReader(source);
         var count = r.Read7BitEncodedInt();
         var result = new List<JournalEntry>(count);
         for (var i = 0; i < count; i++)
