@@ -46,7 +46,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
             _devices[KeyEncoding.Decode(row.RowKey)] = new Entry(row.GetInt64("Q") ?? 0, row.GetBinary("S") ?? []);
         }
 
-        var period = TimeSpan.FromMilliseconds(options.Value.CheckpointMs);
+        var period = TimeSpan.FromMilliseconds(options.Value.DeviceCheckpointMs);
         this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = false });
 
         // States newer than these rows may sit in the journal of a silo that died (with this

@@ -9,7 +9,7 @@ namespace Analytics.Grains.Pipeline;
 /// seconds, so the journal can be trimmed even while devices stay active.
 /// </summary>
 public sealed class StateForwarder(IGrainFactory grains, TableStore tables, string journalId, StorageOptions options, ILogger logger)
-    : SegmentPipeline<StateAccumulator>(logger, TimeSpan.FromMilliseconds(Math.Max(options.AggregateFlushMs, options.CheckpointMs / 2)), TimeSpan.FromMilliseconds(options.CheckpointMs))
+    : SegmentPipeline<StateAccumulator>(logger, TimeSpan.FromMilliseconds(Math.Max(options.AggregateFlushMs, options.CheckpointMs / 2)), TimeSpan.FromMilliseconds(options.DeviceCheckpointMs))
 {
     private readonly Dictionary<(string AppId, int Bucket), string> _keys = [];
 

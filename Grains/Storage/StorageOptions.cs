@@ -13,10 +13,10 @@ public sealed class StorageOptions
     public string TablePrefix { get; set; } = "analytics";
 
     /// <summary>Longest time, ms, a journal segment waits for more records before it is written.</summary>
-    public int JournalFlushMs { get; set; } = 4;
+    public int JournalFlushMs { get; set; } = 5;
 
     /// <summary>Segment writes that may be in flight at once.</summary>
-    public int JournalConcurrency { get; set; } = 3;
+    public int JournalConcurrency { get; set; } = 2;
 
     /// <summary>Most records the journal holds that are not yet durable; beyond it requests get 503.</summary>
     public int JournalMaxPendingRecords { get; set; } = 200_000;
@@ -37,8 +37,15 @@ public sealed class StorageOptions
     /// <summary>How often, ms, pre-aggregated counter increments are sent to the counter grains.</summary>
     public int AggregateFlushMs { get; set; } = 250;
 
-    /// <summary>Longest time, ms, a counter grain or device bucket keeps dirty data in memory.</summary>
+    /// <summary>Longest time, ms, a counter grain keeps dirty documents only in memory (and in the journal).</summary>
     public int CheckpointMs { get; set; } = 5_000;
+
+    /// <summary>
+    /// Longest time, ms, a device bucket keeps dirty device states only in memory (and in the
+    /// journal). Device states change on every request and are durable in the journal already,
+    /// so they are written less often than counters: fewer transactions, a longer journal.
+    /// </summary>
+    public int DeviceCheckpointMs { get; set; } = 20_000;
 
     /// <summary>Device buckets per app (fixed for the life of the data).</summary>
     public int DeviceBuckets { get; set; } = 16;
