@@ -36,6 +36,9 @@ public static class ClientSetup
             client.UseLocalhostClustering(cluster.GatewayPort);
         }
 
-        client.AddActivityPropagation();
+        if (configuration.GetValue("Analytics:Telemetry:GrainCallTracing", false))
+        {
+            client.AddActivityPropagation();
+        }
     }
 }

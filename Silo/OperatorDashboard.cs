@@ -17,6 +17,11 @@ public static class OperatorDashboard
     /// <summary>Mounts the dashboard behind the admin check.</summary>
     public static WebApplication UseOperatorDashboard(this WebApplication app)
     {
+        if (!app.Configuration.GetValue("Analytics:Operator:Dashboard", true))
+        {
+            return app;
+        }
+
         var accounts = app.Services.GetRequiredService<AccountsCache>();
         app.Use(async (context, next) =>
         {

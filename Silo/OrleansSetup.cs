@@ -55,8 +55,16 @@ public static class OrleansSetup
             o.CollectionQuantum = TimeSpan.FromSeconds(30);
             o.EnableActivationSheddingOnMemoryPressure = true;
         });
-        silo.AddActivityPropagation();
-        silo.AddDashboard(o => o.HideTrace = true);
+        if (configuration.GetValue("Analytics:Telemetry:GrainCallTracing", false))
+        {
+            // Trace context across grain calls: a filter on every call, so off unless asked for.
+            silo.AddActivityPropagation();
+        }
+
+        if (configuration.GetValue("Analytics:Operator:Dashboard", true))
+        {
+            silo.AddDashboard(o => o.HideTrace = true);
+        }
         silo.AddIngestPipeline();
     }
 

@@ -10,6 +10,8 @@ namespace Analytics.Grains.Devices;
 /// journal replay and the replay's own calls do not block each other; every mutation is
 /// synchronous, so turns never interleave in the middle of one, and one write runs at a time.
 /// </summary>
+// The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
+[Orleans.Dashboard.NoProfiling]
 [Reentrant]
 public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
 {

@@ -13,6 +13,8 @@ namespace Analytics.Grains.Devices;
 /// journals each one and answers once it is durable. No timers, a few hundred bytes of
 /// state, collected after two idle minutes or right after its session ends.
 /// </summary>
+// The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
+[Orleans.Dashboard.NoProfiling]
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOptions<StorageOptions> options) : Grain, IDeviceGrain
 {

@@ -28,6 +28,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
     private readonly StorageOptions _options;
     private readonly ILogger<IngestJournal> _logger;
     private readonly object _gate = new();
+    private readonly object _deliverGate = new();
     private readonly Queue<Segment> _sealed = new();
     private readonly SortedDictionary<long, Segment> _inFlight = [];
     private readonly Dictionary<long, int> _writtenParts = [];
@@ -335,11 +336,23 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
     private void Deliver()
     {
-        lock (_gate)
+        // Segments are handed on in order, one deliverer at a time, but without holding the
+        // append lock while the consumers route their entries: appends never wait for that.
+        lock (_deliverGate)
         {
-            while (_inFlight.TryGetValue(_nextDeliver, out var segment) && segment.Committed)
+            while (true)
             {
-                _inFlight.Remove(_nextDeliver);
+                Segment? segment;
+                lock (_gate)
+                {
+                    if (!_inFlight.TryGetValue(_nextDeliver, out segment) || !segment.Committed)
+                    {
+                        return;
+                    }
+
+                    _inFlight.Remove(_nextDeliver);
+                }
+
                 foreach (var consumer in _consumers)
                 {
                     try
@@ -352,11 +365,15 @@ public sealed partial class IngestJournal : IAsyncDisposable
                     }
                 }
 
-                _pendingRecords -= segment.Entries.Count;
-                _pendingBytes -= segment.Bytes;
+                lock (_gate)
+                {
+                    _pendingRecords -= segment.Entries.Count;
+                    _pendingBytes -= segment.Bytes;
+                    _nextDeliver++;
+                }
+
                 segment.Durable.TrySetResult();
                 segment.Waiters.TrySetResult(true);
-                _nextDeliver++;
             }
         }
     }
