@@ -9,7 +9,7 @@ public sealed class FrontendOptions
     /// <summary>Proxies (IP addresses) whose <c>X-Forwarded-For</c> / <c>X-Real-IP</c> headers are trusted; empty = none.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
-    /// <summary>Path of a GeoLite2/GeoIP2 City or Country database (.mmdb); empty = the bundled GeoLite2 file.</summary>
+    /// <summary>Path of a GeoLite2/GeoIP2 City or Country database (.mmdb); empty = none, every location is Unknown (run.sh, test.sh and the images point it at the bundled GeoLite2 file).</summary>
     public string GeoIpDatabase { get; set; } = "";
 
     /// <summary>Whether cities are recorded (Countly <c>city_data</c>; only for users in the app's own country).</summary>

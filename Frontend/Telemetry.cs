@@ -11,7 +11,8 @@ namespace Analytics.Frontend;
 /// <summary>
 /// OpenTelemetry for both hosts: our meter and activity source (<c>Analytics</c>: ingest,
 /// journal, flush and storage calls), Orleans' and ASP.NET Core's; a Prometheus scrape endpoint
-/// at <c>/metrics</c> always, OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+/// at <c>/metrics</c> always; OTLP export of metrics and (sampled) traces when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
 /// </summary>
 public static class Telemetry
 {
@@ -19,7 +20,7 @@ public static class Telemetry
     public static IServiceCollection AddAnalyticsTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
         var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        services.AddOpenTelemetry()
+        var builder = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName))
             .WithMetrics(m =>
             {
@@ -31,17 +32,18 @@ public static class Telemetry
                 {
                     m.AddOtlpExporter();
                 }
-            })
-            .WithTracing(t =>
-            {
-                t.AddSource(TableStore.MeterName, "Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Lifecycle", "Microsoft.Orleans.Storage")
-                    .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/metrics"))
-                    .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(double.TryParse(configuration["Analytics:Telemetry:TraceSampleRatio"], System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 0.01)));
-                if (otlp)
-                {
-                    t.AddOtlpExporter();
-                }
             });
+        if (otlp)
+        {
+            // Traces only go somewhere when an OTLP endpoint is set; without one, an activity per
+            // request and per grain call would cost CPU on the hot path for nothing.
+            builder.WithTracing(t => t
+                .AddSource(TableStore.MeterName, "Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Lifecycle", "Microsoft.Orleans.Storage")
+                .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/metrics"))
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(double.TryParse(configuration["Analytics:Telemetry:TraceSampleRatio"], System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 0.01)))
+                .AddOtlpExporter());
+        }
+
         return services;
     }
 

@@ -73,12 +73,18 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
         // Items run in order per device; devices run side by side (counters are sums, so the
         // interleaving of different devices does not change any number).
         var perDevice = new Dictionary<string, List<IngestRequest>>(StringComparer.Ordinal);
+        var perApp = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var item in read.Items)
         {
-            var (_, request) = await PrepareAsync(item, api, signedAppId);
+            var (_, request) = await PrepareAsync(item, api, signedAppId, rateLimited: false);
             if (request is null)
             {
                 continue;
+            }
+
+            if (limiter.IsEnabled && accounts.AppById(request.AppId) is { } app)
+            {
+                perApp[app.Key] = perApp.GetValueOrDefault(app.Key) + 1;
             }
 
             var key = DeviceKey(request);
@@ -88,6 +94,16 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             }
 
             list.Add(request);
+        }
+
+        // The rate limit takes a bulk whole or not at all (AppRateLimiter.TryCharge).
+        foreach (var (appKey, count) in perApp)
+        {
+            if (!limiter.TryCharge(appKey, count))
+            {
+                await Answer(api, Status.RateLimited);
+                return;
+            }
         }
 
         var overloaded = false;
@@ -104,9 +120,9 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
 
     private static string DeviceKey(IngestRequest r) => string.Concat(r.AppId, ":", r.DeviceId);
 
-    private async ValueTask<(Status Status, IngestRequest? Request)> PrepareAsync(ParamBag bag, ApiContext api, string? signedAppId)
+    private async ValueTask<(Status Status, IngestRequest? Request)> PrepareAsync(ParamBag bag, ApiContext api, string? signedAppId, bool rateLimited = true)
     {
-        var (status, request) = Prepare(bag, api, signedAppId);
+        var (status, request) = Prepare(bag, api, signedAppId, rateLimited);
         if (request is { Events.Count: > 0 })
         {
             request = request with { Events = await gate.FilterAsync(request.AppId, request.Events) };
@@ -115,8 +131,12 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
         return (status, request);
     }
 
-    /// <summary>Checks and normalises one request; <paramref name="signedAppId"/> is the app whose checksum the enclosing bulk request already passed.</summary>
-    private (Status Status, IngestRequest? Request) Prepare(ParamBag bag, ApiContext api, string? signedAppId)
+    /// <summary>
+    /// Checks and normalises one request; <paramref name="signedAppId"/> is the app whose checksum
+    /// the enclosing bulk request already passed; <paramref name="rateLimited"/> is false for bulk
+    /// items, which the bulk charges together.
+    /// </summary>
+    private (Status Status, IngestRequest? Request) Prepare(ParamBag bag, ApiContext api, string? signedAppId, bool rateLimited)
     {
         var identity = SdkIdentity.Validate(bag);
         switch (identity.Outcome)
@@ -141,7 +161,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             return (Status.Paused, null);
         }
 
-        if (!limiter.TryTake(app.Key))
+        if (rateLimited && !limiter.TryTake(app.Key))
         {
             return (Status.RateLimited, null);
         }

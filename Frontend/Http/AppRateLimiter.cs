@@ -40,6 +40,35 @@ public sealed class AppRateLimiter(IOptions<FrontendOptions> options)
         }
     }
 
+    /// <summary>
+    /// Charges a whole <c>/i/bulk</c> of <paramref name="count"/> items to the app's budget: refused
+    /// only when nothing is left; otherwise accepted entirely, the budget going into debt that
+    /// later requests repay. A bulk is never cut in part (its items would be lost, or resent
+    /// forever), and its resend cannot starve behind its own already-applied items.
+    /// </summary>
+    public bool TryCharge(string appKey, int count)
+    {
+        if (!IsEnabled)
+        {
+            return true;
+        }
+
+        var bucket = _buckets.GetOrAdd(appKey, _ => new Bucket(_perSecond));
+        lock (bucket)
+        {
+            var now = Environment.TickCount64;
+            bucket.Tokens = Math.Min(_perSecond, bucket.Tokens + ((now - bucket.Last) * _perSecond / 1000.0));
+            bucket.Last = now;
+            if (bucket.Tokens < 1)
+            {
+                return false;
+            }
+
+            bucket.Tokens -= count;
+            return true;
+        }
+    }
+
     private sealed class Bucket(double tokens)
     {
         public double Tokens { get; set; } = tokens;

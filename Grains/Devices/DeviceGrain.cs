@@ -24,6 +24,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
     private DeviceState _state = null!;
     private byte[] _encoded = null!;
     private readonly bool _durableAcks = options.Value.DurableAcks;
+    private readonly int _ackAhead = options.Value.AckAheadRecords;
     private JournalReceipt _last = JournalReceipt.Done;
 
     /// <summary>The grain key of a device.</summary>
@@ -76,7 +77,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
         if (outcome == SessionRules.Outcome.Duplicate)
         {
             // The original is applied; answer once it is durable, like the original.
-            return !_durableAcks || await _last.Wait || _last.Durable.IsCompleted ? IngestResult.Duplicate : IngestResult.Pending;
+            return AckNow() || await _last.Wait || _last.Durable.IsCompleted ? IngestResult.Duplicate : IngestResult.Pending;
         }
 
         _state.Seq++;
@@ -98,8 +99,11 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
             DeactivateOnIdle();
         }
 
-        return !_durableAcks || await receipt.Wait ? IngestResult.Success : IngestResult.Pending;
+        return AckNow() || await receipt.Wait ? IngestResult.Success : IngestResult.Pending;
     }
+
+    /// <summary>Whether to answer before the journal write: only without durable acks, and only while the journal is not too far behind.</summary>
+    private bool AckNow() => !_durableAcks && journal.PendingRecords <= _ackAhead;
 
     private static long EventCount(IngestRequest request)
     {

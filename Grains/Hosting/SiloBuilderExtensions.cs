@@ -32,6 +32,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<LiveTracker>();
         services.AddSingleton<IngestPipelineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IngestPipelineHost>());
+        builder.AddIncomingGrainCallFilter<GrainCallCounter>();
         return builder;
     }
 }

@@ -31,6 +31,13 @@ public sealed class StorageOptions
     /// </summary>
     public bool DurableAcks { get; set; } = true;
 
+    /// <summary>
+    /// With <see cref="DurableAcks"/> off: the most journal records that may be acknowledged
+    /// while not yet durable. Beyond it a request waits for its segment as with durable acks,
+    /// which bounds both what a crash can lose and how far acceptance runs ahead of storage.
+    /// </summary>
+    public int AckAheadRecords { get; set; } = 5_000;
+
     /// <summary>How long a request waits for its segment before it is answered 503 (it stays queued).</summary>
     public int JournalCommitWaitMs { get; set; } = 10_000;
 

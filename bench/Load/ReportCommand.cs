@@ -107,6 +107,35 @@ public static class ReportCommand
             text.AppendLine(CultureInfo.InvariantCulture, $"  by operation (per 1,000 requests): {string.Join(", ", byOp.Select(p => $"{p.Op} {p.Count * 1000 / serverRequests:F1}"))}");
         }
 
+        // Per-grain-type call rates during the server rounds (analytics_grain_calls_total): which
+        // grains the load reaches and whether one type carries a disproportionate share.
+        var callRates = new Dictionary<string, (double Calls, double Seconds, long Requests)>();
+        foreach (var r in rounds)
+        {
+            var before = Read(Path.Combine(r, "metrics-before.txt"));
+            var after = Read(Path.Combine(r, "metrics-after.txt"));
+            var res = Path.Combine(r, "server.json");
+            if (before is null || after is null || !File.Exists(res))
+            {
+                continue;
+            }
+
+            var round = RoundResult.Read(res);
+            var startCalls = Prometheus.ByLabel(before, "analytics_grain_calls_total", "grain");
+            foreach (var (grain, count) in Prometheus.ByLabel(after, "analytics_grain_calls_total", "grain"))
+            {
+                var prev = callRates.GetValueOrDefault(grain);
+                callRates[grain] = (prev.Calls + count - startCalls.GetValueOrDefault(grain), prev.Seconds + round.DurationSec, prev.Requests + round.Requests);
+            }
+        }
+
+        if (callRates.Count > 0)
+        {
+            var ordered = callRates.Where(p => p.Value.Calls > 0).OrderByDescending(p => p.Value.Calls).ToList();
+            summary["grainCallsPerSecond"] = new JsonObject(ordered.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)Math.Round(p.Value.Calls / Math.Max(1, p.Value.Seconds)))));
+            text.AppendLine(CultureInfo.InvariantCulture, $"grain calls during server rounds  {string.Join(", ", ordered.Select(p => $"{p.Key} {p.Value.Calls / Math.Max(1, p.Value.Seconds):N0}/s ({p.Value.Calls * 1000 / Math.Max(1, p.Value.Requests):F0} per 1,000 req)"))}");
+        }
+
         if (monitors.Count > 0)
         {
             var peakRss = monitors.Max(m => m.RssPeakKb);

@@ -73,6 +73,58 @@ public sealed class DurabilityTests
         await AssertExactAsync(server, appId, devices, probes: 1);
     }
 
+    [Fact]
+    public async Task Without_durable_acks_requests_are_answered_during_an_outage_only_up_to_the_ack_ahead_bound()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var proxy = new FaultProxy(azurite.Port);
+        var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        await using var server = await ServerProcess.StartAsync(viaProxy, environment: new Dictionary<string, string>
+        {
+            ["Analytics__Storage__DurableAcks"] = "false",
+            ["Analytics__Storage__AckAheadRecords"] = "3",
+            ["Analytics__Storage__JournalCommitWaitMs"] = "1500",
+        });
+        var (appId, appKey) = await CreateAppAsync(server);
+        var first = PreviousHour();
+        var session = SdkStyleClient.Session("ahead", first);
+        string Plain(long offset, string rest) => $"device_id=ahead&timestamp={(first + offset).ToString(System.Globalization.CultureInfo.InvariantCulture)}&{rest}";
+        using (var http = server.Client())
+        {
+            // While storage is up: the session begins and its events register their keys, so
+            // the device, its bucket and the event registry need no storage during the outage.
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal("""{"result":"Success"}""", await http.GetStringAsync($"/i?app_key={appKey}&{session[i]}"));
+            }
+
+            await Task.Delay(1000);
+            proxy.Break();
+
+            // Three records may be acknowledged before they are durable: answered at once.
+            foreach (var query in new[] { session[3], Plain(5, "session_duration=5"), Plain(6, "session_duration=5") })
+            {
+                Assert.Equal("""{"result":"Success"}""", await http.GetStringAsync($"/i?app_key={appKey}&{query}"));
+            }
+
+            // The fourth would run further ahead of storage: it waits for its segment, then 503.
+            using var fourth = await http.GetAsync($"/i?app_key={appKey}&{Plain(7, "end_session=1")}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, fourth.StatusCode);
+        }
+
+        proxy.Heal();
+        // Like an SDK, the fourth is re-sent unchanged until it is acknowledged; it counts once.
+        await new SdkStyleClient(() => server.BaseAddress, appKey).RunAsync([[Plain(7, "end_session=1")]], 1, new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+        using var api = new CountlyClient(server.Client(), server.AdminKey);
+        await api.ReadUntilAsync(appId, "sessions", j => Year(j)?["e"]?.GetValue<long>() == 7, timeout: TimeSpan.FromSeconds(30));
+        await Task.Delay(600);
+        var year = Year((await api.ReadAsync(appId, "sessions")).Json)!;
+        Assert.Equal(1, year["t"]!.GetValue<long>());
+        Assert.Equal(1, year["n"]!.GetValue<long>());
+        Assert.Equal(7, year["e"]!.GetValue<long>());
+        Assert.Equal(40, year["d"]!.GetValue<long>());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

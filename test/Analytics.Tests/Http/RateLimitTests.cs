@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Http;
@@ -30,5 +31,42 @@ public sealed class RateLimitTests
         Assert.All(limited, a => Assert.NotNull(a.Response.Headers.RetryAfter));
         Assert.Equal("""{"result":"Too many requests for this app, retry later"}""", limited[0].Body);
         Assert.Equal(HttpStatusCode.OK, (await api.WriteAsync(quietKey, "q1")).Status);
+    }
+
+    [Fact]
+    public async Task A_bulk_is_taken_whole_or_refused_whole_and_its_items_count_once()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, environment: new Dictionary<string, string>
+        {
+            ["Analytics__Frontend__RateLimitPerAppKey"] = "5",
+        });
+        using var api = new CountlyClient(server.Client(), server.AdminKey);
+        var (appId, appKey) = await api.CreateAppAsync("bulky", timezone: "UTC");
+        var start = ((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 3_600_000) - 1) * 3_600_000;
+        var items = new JsonArray();
+        for (var i = 0; i < 12; i++)
+        {
+            items.Add(new JsonObject { ["device_id"] = $"dev-b{i}", ["begin_session"] = 1, ["timestamp"] = start + i });
+        }
+
+        var body = new JsonObject { ["app_key"] = appKey, ["requests"] = items }.ToJsonString();
+
+        // More items than the per-second budget: accepted whole, the budget goes into debt...
+        var first = await api.PostJsonAsync("/i/bulk", body);
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        // ...so the next bulk is refused whole (nothing of it applied) and a single request too.
+        var second = await api.PostJsonAsync("/i/bulk", body.Replace("dev-b", "dev-c", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.Status);
+        Assert.NotNull(second.Response.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await api.WriteAsync(appKey, "single")).Status);
+
+        // The debt is repaid at 5 per second; then the refused bulk goes through.
+        Assert.True(await CountlyClient.EventuallyAsync(
+            async () => (await api.PostJsonAsync("/i/bulk", body.Replace("dev-b", "dev-c", StringComparison.Ordinal))).Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15)));
+
+        var sessions = await api.ReadUntilAsync(appId, "sessions", j => j?[DateTimeOffset.FromUnixTimeMilliseconds(start).Year.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["t"]?.GetValue<long>() == 24);
+        Assert.Contains("\"n\":24", sessions, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Analytics.Tests.Infrastructure;
+
+namespace Analytics.Tests.Http;
+
+/// <summary>The Prometheus endpoint carries our own counters: grain calls by type and Table transactions by operation.</summary>
+[Collection(nameof(ServerCollection))]
+public sealed class MetricsEndpointTests(ServerFixture fixture)
+{
+    [Fact]
+    public async Task Requests_show_up_as_device_grain_calls_and_journal_writes()
+    {
+        using var api = fixture.Api();
+        var (_, appKey) = await api.CreateAppAsync();
+        var before = await ScrapeAsync(api);
+
+        await api.WriteAsync(appKey, "metrics-device", ("begin_session", "1"));
+        await api.WriteAsync(appKey, "metrics-device", ("events", """[{"key":"k"}]"""));
+        await api.WriteAsync(appKey, "metrics-device", ("end_session", "1"));
+
+        // The exporter caches a scrape for a moment: poll until the counters have moved.
+        var device = Sample(before, "analytics_grain_calls_total", "grain=\"device\"");
+        var journal = Sample(before, "analytics_storage_transactions_total", "op=\"journal-write\"");
+        string after = before;
+        Assert.True(await CountlyClient.EventuallyAsync(async () =>
+        {
+            after = await ScrapeAsync(api);
+            return Sample(after, "analytics_grain_calls_total", "grain=\"device\"") - device >= 3;
+        }, TimeSpan.FromSeconds(10)), "device grain calls did not grow by the three requests");
+        Assert.True(Sample(after, "analytics_storage_transactions_total", "op=\"journal-write\"") > journal);
+    }
+
+    private static async Task<string> ScrapeAsync(CountlyClient api) => await api.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+    /// <summary>The value of the sample of <paramref name="name"/> whose labels contain <paramref name="label"/>, 0 when absent.</summary>
+    private static double Sample(string metrics, string name, string label)
+    {
+        foreach (var line in metrics.Split('\n'))
+        {
+            if (line.StartsWith(name + "{", StringComparison.Ordinal) && line.Contains(label, StringComparison.Ordinal))
+            {
+                return double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
+    }
+}
