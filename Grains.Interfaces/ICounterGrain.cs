@@ -12,8 +12,12 @@ public interface ICounterGrain : IGrainWithStringKey
     /// <summary>Applies a pre-aggregated batch (exactly once per journal range).</summary>
     Task<CounterAck> ApplyAsync(CounterBatch batch);
 
-    /// <summary>Reads documents <paramref name="docs"/> (all documents when null) and the meta sets.</summary>
-    [ReadOnly]
+    /// <summary>
+    /// Reads documents <paramref name="docs"/> (all documents when null) and the meta sets. It
+    /// interleaves with everything, so a dashboard read never waits behind a checkpoint's Table
+    /// write; it copies in-memory state in one synchronous turn and changes nothing.
+    /// </summary>
+    [AlwaysInterleave]
     Task<CounterSnapshot> ReadAsync(string[]? docs);
 
     /// <summary>Writes dirty documents now and returns the durable watermark of <paramref name="journalId"/>.</summary>

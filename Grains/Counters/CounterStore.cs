@@ -256,7 +256,9 @@ public sealed class CounterStore
         // never leaves documents that contain a range the watermark does not cover.
         foreach (var batch in Batches(actions))
         {
-            await TableStore.SubmitAsync(table, batch, "counter-write").ConfigureAwait(false);
+            // No ConfigureAwait(false): the continuation must run on the grain's scheduler, because
+            // reads interleave with this write (ICounterGrain.ReadAsync is AlwaysInterleave).
+            await TableStore.SubmitAsync(table, batch, "counter-write");
         }
 
         foreach (var doc in written)
@@ -281,11 +283,11 @@ public sealed class CounterStore
     /// <summary>Deletes the partition and forgets everything; from now on batches of an epoch before <paramref name="epoch"/> are dropped.</summary>
     public async Task ClearAsync(TableClient table, int epoch)
     {
-        var rows = await TableStore.ReadPartitionAsync(table, _partition, "counter-clear").ConfigureAwait(false);
+        var rows = await TableStore.ReadPartitionAsync(table, _partition, "counter-clear");
         var deletes = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, r.RowKey))).ToList();
         foreach (var chunk in deletes.Chunk(TableStore.MaxBatch))
         {
-            await TableStore.SubmitAsync(table, chunk, "counter-clear").ConfigureAwait(false);
+            await TableStore.SubmitAsync(table, chunk, "counter-clear");
         }
 
         var watermarks = new Dictionary<string, (long, long)>(_watermarks);

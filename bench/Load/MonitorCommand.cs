@@ -42,7 +42,8 @@ public static class MonitorCommand
         var dashboardUrl = $"{url}/o/analytics/dashboard?api_key={Uri.EscapeDataString(apiKey)}&app_id={appId}";
         var reader = Task.Run(async () =>
         {
-            for (var i = 0; ; i++)
+            // --rate 0: no dashboard reads, only the process figures.
+            for (var i = 0; rate > 0; i++)
             {
                 var due = TimeSpan.FromSeconds(i / rate);
                 if (due >= duration)
