@@ -5,9 +5,10 @@ using Orleans.Dashboard;
 namespace Analytics.Silo;
 
 /// <summary>
-/// The Orleans dashboard for operators at <c>/orleans-dashboard</c>. It shows grain keys,
-/// silos and call statistics (its live log stream is off), so it sits behind HTTP Basic authentication whose password is a global
-/// admin's api key (the browser resends it for the dashboard's own API calls).
+/// The Orleans dashboard for operators at <c>/orleans-dashboard</c>. It shows grain keys, silos
+/// and call statistics (its live log stream is off), so it sits behind HTTP Basic
+/// authentication whose password is a global admin's api key (the browser resends it for the
+/// dashboard's own API calls).
 /// </summary>
 public static class OperatorDashboard
 {

@@ -5,7 +5,8 @@
 # with a dashboard reader and memory/CPU sampling beside every server round, and finally checks
 # that what /o reports equals what was sent. Exit status: 0 = exact, 1 = mismatch, 2 = error.
 #
-#   bench/run.sh [--devices N] [--connections C] [--duration S] [--rounds R] [--apps A]
+#   bench/run.sh [--devices N] [--connections C] [--duration S] [--baseline-duration S]
+#                [--rounds R] [--apps A]
 #                [--hot-share F] [--malformed F] [--window W] [--driver wrk|dotnet]
 #                [--warmup S] [--dashboard-rate R] [--counters] [--keep-lines] [--out DIR]
 #
@@ -13,17 +14,20 @@
 # both targets, 5 apps (50% hot), 5% malformed requests, wrk. Short runs while the machine is
 # shared, e.g.:
 #   bench/run.sh --devices 10000 --duration 10
+# A million devices through the server (the baseline rounds need not be as long):
+#   bench/run.sh --devices 1000000 --rounds 1 --duration 1800 --baseline-duration 30
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 DEVICES=100000 CONNECTIONS=256 DURATION=30 ROUNDS=2 APPS=5 HOT=0.5 MALFORMED=0.05 WINDOW=8
-DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=5
+DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=5 BASE_DURATION=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) DEVICES="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
+    --baseline-duration) BASE_DURATION="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --apps) APPS="$2"; shift 2 ;;
     --hot-share) HOT="$2"; shift 2 ;;
@@ -35,7 +39,7 @@ while [ $# -gt 0 ]; do
     --counters) COUNTERS=1; shift ;;
     --keep-lines) KEEP=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -174,8 +178,10 @@ for r in $(seq 1 "$ROUNDS"); do
     --round "$r" --malformed "$MALFORMED" --out "$RD/lines" >/dev/null
   cp "$RD/lines/plan.json" "$RD/plan.json"
 
-  echo "Round $r/$ROUNDS: baseline, ${DURATION} s..."
+  echo "Round $r/$ROUNDS: baseline, ${BASE_DURATION:-$DURATION} s..."
+  SAVED_DURATION=$DURATION DURATION=${BASE_DURATION:-$DURATION}
   run_load "$BASELINE" "$RD/lines" "$RD/baseline.json" 1
+  DURATION=$SAVED_DURATION
   echo "  baseline: $(jq -r '"\(.rps|floor) req/s, p99 \(.latencyUs.p99/1000) ms"' "$RD/baseline.json")"
 
   echo "Round $r/$ROUNDS: server, ${DURATION} s..."
