@@ -271,13 +271,16 @@ public sealed partial class IngestJournal : IAsyncDisposable
                     continue;
                 }
 
-                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                Volatile.Write(ref _lastCut, Environment.TickCount64);
+                // Registered before waiting for a write slot, so that while storage is down and
+                // every slot is busy retrying, the watchdog still sees this segment and releases
+                // its callers after JournalCommitWaitMs (it is delivered only once committed).
                 lock (_gate)
                 {
                     _inFlight[next.Number] = next;
                 }
 
+                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                Volatile.Write(ref _lastCut, Environment.TickCount64);
                 _ = Task.Run(() => WriteAsync(next), CancellationToken.None);
             }
         }
