@@ -17,28 +17,7 @@ public sealed class AppRateLimiter(IOptions<FrontendOptions> options)
     public bool IsEnabled => _perSecond > 0;
 
     /// <summary>Takes <paramref name="count"/> requests from the app's budget; false when it is exhausted.</summary>
-    public bool TryTake(string appKey, int count = 1)
-    {
-        if (!IsEnabled)
-        {
-            return true;
-        }
-
-        var bucket = _buckets.GetOrAdd(appKey, _ => new Bucket(_perSecond));
-        lock (bucket)
-        {
-            var now = Environment.TickCount64;
-            bucket.Tokens = Math.Min(_perSecond, bucket.Tokens + ((now - bucket.Last) * _perSecond / 1000.0));
-            bucket.Last = now;
-            if (bucket.Tokens < count)
-            {
-                return false;
-            }
-
-            bucket.Tokens -= count;
-            return true;
-        }
-    }
+    public bool TryTake(string appKey, int count = 1) => Take(appKey, count, atLeast: count);
 
     /// <summary>
     /// Charges a whole <c>/i/bulk</c> of <paramref name="count"/> items to the app's budget: refused
@@ -46,7 +25,10 @@ public sealed class AppRateLimiter(IOptions<FrontendOptions> options)
     /// later requests repay. A bulk is never cut in part (its items would be lost, or resent
     /// forever), and its resend cannot starve behind its own already-applied items.
     /// </summary>
-    public bool TryCharge(string appKey, int count)
+    public bool TryCharge(string appKey, int count) => Take(appKey, count, atLeast: 1);
+
+    /// <summary>Refills the app's bucket; takes <paramref name="count"/> when it holds at least <paramref name="atLeast"/>.</summary>
+    private bool Take(string appKey, int count, double atLeast)
     {
         if (!IsEnabled)
         {
@@ -59,7 +41,7 @@ public sealed class AppRateLimiter(IOptions<FrontendOptions> options)
             var now = Environment.TickCount64;
             bucket.Tokens = Math.Min(_perSecond, bucket.Tokens + ((now - bucket.Last) * _perSecond / 1000.0));
             bucket.Last = now;
-            if (bucket.Tokens < 1)
+            if (bucket.Tokens < atLeast)
             {
                 return false;
             }
