@@ -55,4 +55,24 @@ public static class Compression
 
         return result;
     }
+
+    /// <summary>
+    /// A reader over a payload of version <paramref name="version"/> (one-shot, made by
+    /// <see cref="Compress"/>) or <paramref name="streamVersion"/> (an older payload written
+    /// through a <c>BrotliStream</c> behind its version byte).
+    /// </summary>
+    public static BinaryReader Open(byte[] payload, byte version, byte streamVersion, string what)
+    {
+        if (payload.Length == 0 || (payload[0] != version && payload[0] != streamVersion))
+        {
+            throw new InvalidDataException($"Unknown {what} version.");
+        }
+
+        return payload[0] == version
+            ? new BinaryReader(new MemoryStream(Decompress(payload), writable: false))
+            : new BinaryReader(new BrotliStream(new MemoryStream(payload, 1, payload.Length - 1, writable: false), CompressionMode.Decompress));
+    }
+
+    /// <summary>Compresses what <paramref name="buffer"/> holds (its written length) behind <paramref name="version"/>.</summary>
+    public static byte[] Compress(byte version, MemoryStream buffer) => Compress(version, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
 }

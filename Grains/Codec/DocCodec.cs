@@ -1,4 +1,3 @@
-using System.IO.Compression;
 
 namespace Analytics.Grains.Codec;
 
@@ -22,7 +21,7 @@ public static class DocCodec
             }
         }
 
-        return Compression.Compress(Version, ms.GetBuffer().AsSpan(0, (int)ms.Length));
+        return Compression.Compress(Version, ms);
     }
 
     /// <summary>Decodes a document made by <see cref="EncodeDoc"/>.</summary>
@@ -73,7 +72,7 @@ public static class DocCodec
             }
         }
 
-        return Compression.Compress(Version, ms.GetBuffer().AsSpan(0, (int)ms.Length));
+        return Compression.Compress(Version, ms);
     }
 
     /// <summary>Decodes what <see cref="EncodeMeta"/> wrote.</summary>
@@ -114,15 +113,5 @@ public static class DocCodec
         return (wm, meta, parts);
     }
 
-    private static BinaryReader Reader(byte[] data)
-    {
-        if (data.Length == 0 || data[0] is not (Version or StreamVersion))
-        {
-            throw new InvalidDataException("Unknown counter document version.");
-        }
-
-        return data[0] == Version
-            ? new BinaryReader(new MemoryStream(Compression.Decompress(data), writable: false))
-            : new BinaryReader(new BrotliStream(new MemoryStream(data, 1, data.Length - 1, writable: false), CompressionMode.Decompress));
-    }
+    private static BinaryReader Reader(byte[] data) => Compression.Open(data, Version, StreamVersion, "counter document");
 }

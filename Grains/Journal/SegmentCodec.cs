@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Analytics.Grains.Codec;
 
 namespace Analytics.Grains.Journal;
@@ -25,21 +24,13 @@ public static class SegmentCodec
             }
         }
 
-        return Compression.Compress(Version, ms.GetBuffer().AsSpan(0, (int)ms.Length));
+        return Compression.Compress(Version, ms);
     }
 
     /// <summary>Decodes a payload made by <see cref="Encode"/>; the entries carry no derived data.</summary>
     public static List<JournalEntry> Decode(byte[] payload)
     {
-        if (payload.Length == 0 || payload[0] is not (Version or StreamVersion))
-        {
-            throw new InvalidDataException("Unknown journal segment version.");
-        }
-
-        using Stream source = payload[0] == Version
-            ? new MemoryStream(Compression.Decompress(payload), writable: false)
-            : new BrotliStream(new MemoryStream(payload, 1, payload.Length - 1, writable: false), CompressionMode.Decompress);
-        using var r = new BinaryReader(source);
+        using var r = Compression.Open(payload, Version, StreamVersion, "journal segment");
         var count = r.Read7BitEncodedInt();
         var result = new List<JournalEntry>(count);
         for (var i = 0; i < count; i++)
