@@ -254,7 +254,7 @@ public sealed class CounterStore
 
         // Documents and watermark go in one entity-group transaction when they fit, so a crash
         // never leaves documents that contain a range the watermark does not cover.
-        foreach (var batch in Batches(actions))
+        foreach (var batch in TableStore.Batches(actions))
         {
             // No ConfigureAwait(false): the continuation must run on the grain's scheduler, because
             // reads interleave with this write (ICounterGrain.ReadAsync is AlwaysInterleave).
@@ -303,30 +303,6 @@ public sealed class CounterStore
         }
 
         _metaDirty = true;
-    }
-
-    private static IEnumerable<List<TableTransactionAction>> Batches(List<TableTransactionAction> actions)
-    {
-        var current = new List<TableTransactionAction>();
-        long bytes = 0;
-        foreach (var a in actions)
-        {
-            var size = a.Entity is TableEntity e && e.TryGetValue("N", out var n) && n is int chunks ? chunks * BinaryChunks.ChunkSize : 1024;
-            if (current.Count > 0 && (current.Count == TableStore.MaxBatch || bytes + size > TableStore.MaxBatchBytes))
-            {
-                yield return current;
-                current = [];
-                bytes = 0;
-            }
-
-            current.Add(a);
-            bytes += size;
-        }
-
-        if (current.Count > 0)
-        {
-            yield return current;
-        }
     }
 
     // '#', '/', '\' and '?' are not allowed in keys; '!' never appears in an encoded document id.

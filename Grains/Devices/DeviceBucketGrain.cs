@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Grains.Devices;
 
 /// <summary>
-/// Persisted device states of one bucket of one app. Reentrant so that loads waiting for a
+/// Persisted device states of one bucket of one app, packed into pages (<see cref="DevicePages"/>). Reentrant so that loads waiting for a
 /// journal replay and the replay's own calls do not block each other; every mutation is
 /// synchronous, so turns never interleave in the middle of one, and one write runs at a time.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 {
     private const string MetaRow = "~meta";
 
-    private readonly Dictionary<string, Entry> _devices = new(StringComparer.Ordinal);
+    private readonly DevicePages _devices = new();
     private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
@@ -45,7 +45,15 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
                 continue;
             }
 
-            _devices[KeyEncoding.Decode(row.RowKey)] = new Entry(row.GetInt64("Q") ?? 0, row.GetBinary("S") ?? []);
+            if (DevicePages.TryParseRowKey(row.RowKey, out var page))
+            {
+                _devices.LoadPage(page, BinaryChunks.Read(row));
+            }
+            else
+            {
+                // A row of one device: the layout before pages. It moves into a page at the next write.
+                _devices.LoadLegacy(row.RowKey, KeyEncoding.Decode(row.RowKey), row.GetInt64("Q") ?? 0, row.GetBinary("S") ?? []);
+            }
         }
 
         var period = TimeSpan.FromMilliseconds(options.Value.DeviceCheckpointMs);
@@ -77,7 +85,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
         }
 
         _holders[deviceId] = journalId;
-        return _devices.TryGetValue(deviceId, out var e) ? e.State : null;
+        return _devices.StateOf(deviceId);
     }
 
     Task<CounterAck> IDeviceBucketGrain.PutAsync(DeviceStateBatch batch)
@@ -95,7 +103,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
         for (var i = 0; i < batch.DeviceIds.Length; i++)
         {
-            Put(batch.DeviceIds[i], batch.Seqs[i], batch.States[i]);
+            _devices.Put(batch.DeviceIds[i], batch.Seqs[i], batch.States[i]);
         }
 
         _watermarks[batch.JournalId] = batch.To;
@@ -104,7 +112,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
     Task IDeviceBucketGrain.ReleaseAsync(string deviceId, long seq, byte[] state, string journalId)
     {
-        Put(deviceId, seq, state);
+        _devices.Put(deviceId, seq, state);
         if (_holders.TryGetValue(deviceId, out var holder) && holder == journalId)
         {
             _holders.Remove(deviceId);
@@ -135,17 +143,6 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
         _holders.Clear();
     }
 
-    private bool Put(string deviceId, long seq, byte[] state)
-    {
-        if (_devices.TryGetValue(deviceId, out var existing) && existing.Seq >= seq)
-        {
-            return false;
-        }
-
-        _devices[deviceId] = new Entry(seq, state) { Dirty = true };
-        return true;
-    }
-
     private async Task WriteAsync()
     {
         // One write at a time; a caller arriving during a write waits for it and then writes what is left.
@@ -168,20 +165,23 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
     private async Task WriteOnceAsync()
     {
-        var dirty = _devices.Where(d => d.Value.Dirty).Select(d => (d.Key, d.Value)).ToList();
+        // Encoded in this turn, with the watermarks they go with: puts arriving during the write dirty their pages again.
+        var pages = _devices.TakeDirty();
         var watermarks = new Dictionary<string, long>(_watermarks, StringComparer.Ordinal);
         var metaChanged = watermarks.Any(w => _durable.GetValueOrDefault(w.Key) != w.Value);
-        if (dirty.Count == 0 && !metaChanged)
+        var legacy = _devices.LegacyRows.ToList();
+        if (pages.Count == 0 && !metaChanged && legacy.Count == 0)
         {
             return;
         }
 
         try
         {
-            var actions = new List<TableTransactionAction>(dirty.Count + 1);
-            foreach (var (id, entry) in dirty)
+            var actions = new List<TableTransactionAction>(pages.Count + 1);
+            foreach (var (page, payload) in pages)
             {
-                var entity = new TableEntity(_partition, KeyEncoding.Encode(id)) { ["Q"] = entry.Seq, ["S"] = entry.State };
+                var entity = new TableEntity(_partition, DevicePages.RowKey(page));
+                BinaryChunks.Write(entity, payload);
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
             }
 
@@ -189,17 +189,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
             // The watermark row goes last: it may only claim what is already written.
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, meta));
-            foreach (var chunk in actions.Chunk(TableStore.MaxBatch))
+            foreach (var batch in TableStore.Batches(actions))
             {
-                await TableStore.SubmitAsync(_table, chunk, "bucket-write");
-            }
-
-            foreach (var (id, entry) in dirty)
-            {
-                if (_devices.TryGetValue(id, out var current) && ReferenceEquals(current, entry))
-                {
-                    current.Dirty = false;
-                }
+                await TableStore.SubmitAsync(_table, batch, "bucket-write");
             }
 
             foreach (var (j, w) in watermarks)
@@ -207,20 +199,25 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
                 _durable[j] = w;
             }
 
+            // Rows of the layout before pages go once their states are in written pages (a crash in
+            // between leaves both, and loading keeps the newer).
+            foreach (var chunk in legacy.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, k))).Chunk(TableStore.MaxBatch))
+            {
+                await TableStore.SubmitAsync(_table, chunk, "bucket-write");
+            }
+
+            if (legacy.Count > 0)
+            {
+                _devices.LegacyRowsDeleted();
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            _devices.MarkDirty(pages.Select(p => p.Page));
             LogWriteFailed(logger, e, this.GetPrimaryKeyString());
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device bucket {Key} could not write; will retry")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, string key);
-
-    private sealed class Entry(long seq, byte[] state)
-    {
-        public long Seq { get; } = seq;
-        public byte[] State { get; } = state;
-        public bool Dirty { get; set; }
-    }
 }

@@ -80,6 +80,35 @@ public sealed class TableStore
         Transactions.Add(1, new KeyValuePair<string, object?>("op", operation));
     }
 
+    /// <summary>
+    /// Splits same-partition actions, in order, into transactions within Azure's limits: at most
+    /// <see cref="MaxBatch"/> operations and about <see cref="MaxBatchBytes"/> of payload (an entity
+    /// written with <see cref="BinaryChunks"/> counts its chunks at full size, any other 1 KiB).
+    /// </summary>
+    public static IEnumerable<List<TableTransactionAction>> Batches(List<TableTransactionAction> actions)
+    {
+        var current = new List<TableTransactionAction>();
+        long bytes = 0;
+        foreach (var a in actions)
+        {
+            var size = a.Entity is TableEntity e && e.TryGetValue("N", out var n) && n is int chunks ? chunks * BinaryChunks.ChunkSize : 1024;
+            if (current.Count > 0 && (current.Count == MaxBatch || bytes + size > MaxBatchBytes))
+            {
+                yield return current;
+                current = [];
+                bytes = 0;
+            }
+
+            current.Add(a);
+            bytes += size;
+        }
+
+        if (current.Count > 0)
+        {
+            yield return current;
+        }
+    }
+
     /// <summary>Submits one entity-group transaction after checking Azure's limits.</summary>
     public static async Task SubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, string operation, CancellationToken ct = default)
     {

@@ -1,6 +1,11 @@
 using Analytics.Grains;
 using Analytics.Grains.Counters;
+using Analytics.Grains.Codec;
 using Analytics.Grains.Devices;
+using Analytics.Grains.Domain;
+using Analytics.Grains.Pipeline;
+using Analytics.Grains.Storage;
+using Azure.Data.Tables;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Grains;
@@ -68,6 +73,57 @@ public sealed class WritePathClusterTests(AzuriteFixture azurite)
         Assert.True(await PipelineCluster.EventuallyAsync(async () => MonthSum(await Users(cluster.Client, year), "t") == 1));
         await Task.Delay(500);
         Assert.Equal(1, MonthSum(await Users(cluster.Client, year), "t"));
+    }
+
+    [Fact]
+    public async Task Device_states_are_stored_in_pages_and_rows_of_the_old_layout_move_into_them()
+    {
+        var prefix = AzuriteFixture.NewPrefix();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var year = LocalYear(now);
+        var devicesTable = new TableServiceClient(azurite.Azurite.ConnectionString).GetTableClient(prefix + "devices");
+        await devicesTable.CreateIfNotExistsAsync();
+
+        // A device stored the way buckets stored devices before pages: a row of its own.
+        var old = new DeviceState { Seq = 1, FirstSeen = now - 86_400_000, LastSeen = now - 86_400_000, SessionCount = 1 };
+        var oldPartition = KeyEncoding.Encode(DeviceBuckets.KeyOf(AppId, "old device", 16));
+        var oldRow = KeyEncoding.Encode("old device");
+        await devicesTable.UpsertEntityAsync(new TableEntity(oldPartition, oldRow) { ["Q"] = 1L, ["S"] = DeviceStateCodec.Encode(old) });
+
+        await using (var first = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, prefix))
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                Assert.Equal(IngestResult.Success, await Device(first.Client, $"p{i}").IngestAsync(Begin($"p{i}", now - 3_600_000)));
+            }
+
+            Assert.Equal(IngestResult.Success, await Device(first.Client, "old device").IngestAsync(Begin("old device", now - 3_600_000)));
+            Assert.True(await PipelineCluster.EventuallyAsync(async () => MonthSum(await Users(first.Client, year), "t") == 41));
+            Assert.Equal(40, MonthSum(await Users(first.Client, year), "n"));
+            await first.StopAllSilosAsync();
+        }
+
+        var rows = new List<TableEntity>();
+        await foreach (var row in devicesTable.QueryAsync<TableEntity>())
+        {
+            rows.Add(row);
+        }
+
+        // 41 devices over 16 buckets: one page row and one watermark row per bucket that has devices, no row per device.
+        var dataRows = rows.Where(r => r.RowKey != "~meta").ToList();
+        Assert.All(dataRows, r => Assert.True(DevicePages.TryParseRowKey(r.RowKey, out var page) && page == 0, r.RowKey));
+        Assert.DoesNotContain(rows, r => r.PartitionKey == oldPartition && r.RowKey == oldRow);
+        Assert.Equal(dataRows.Count, dataRows.Select(r => r.PartitionKey).Distinct().Count());
+        Assert.InRange(dataRows.Count, 2, 16);
+
+        await using var second = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, prefix);
+        foreach (var id in new[] { "p7", "old device" })
+        {
+            await Device(second.Client, id).IngestAsync(Begin(id, now));
+        }
+
+        Assert.True(await PipelineCluster.EventuallyAsync(async () => MonthSum(await Users(second.Client, year), "t") == 43));
+        Assert.Equal(40, MonthSum(await Users(second.Client, year), "n"));
     }
 
     private static IDeviceGrain Device(IGrainFactory grains, string deviceId) => grains.GetGrain<IDeviceGrain>(DeviceGrain.KeyOf(AppId, deviceId));
