@@ -9,4 +9,10 @@ public interface IAppDataGrain : IGrainWithStringKey
     /// on their way to the counters are dropped when they arrive.
     /// </summary>
     Task EraseAsync(int epoch);
+
+    /// <summary>
+    /// Deletes the counters of the events <paramref name="eventKeys"/> in every year that has
+    /// any, stored or still only in memory (Countly's <c>/i/events/delete_events</c>).
+    /// </summary>
+    Task EraseEventsAsync(string[] eventKeys, int epoch);
 }

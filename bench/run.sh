@@ -139,13 +139,22 @@ run_load() {
   local url="$1" lines="$2" result="$3" wrap="$4"
   if [ "$DRIVER" = wrk ]; then
     # One thread per connection: see bench/wrk/sessions.lua for why.
-    BENCH_LINES="$lines" BENCH_RESULT="$result" BENCH_WRAP="$wrap" \
+    local done_dir="${result%.json}.done"
+    rm -rf "$done_dir"; mkdir -p "$done_dir"
+    BENCH_LINES="$lines" BENCH_RESULT="$result" BENCH_WRAP="$wrap" BENCH_DONE="$done_dir" \
       wrk -t "$CONNECTIONS" -c "$CONNECTIONS" -d "${DURATION}s" --timeout 30s -s "$ROOT/bench/wrk/sessions.lua" "$url/" >"${result%.json}.wrk.txt" 2>&1 &
+    local wrk_pid=$!
+    # wrk sleeps for the whole -d even when every connection has sent all its lines: once they
+    # all have, interrupt it (SIGINT ends a wrk run normally, with its summary and done()).
+    ( while kill -0 "$wrk_pid" 2>/dev/null; do
+        if [ "$(find "$done_dir" -name '*.done' | wc -l)" -ge "$CONNECTIONS" ]; then kill -INT "$wrk_pid" 2>/dev/null; break; fi
+        sleep 1
+      done ) &
   else
     local w=(); [ "$wrap" = 1 ] && w=(--wrap)
     "${LOAD[@]}" drive --url "$url" --lines "$lines" --connections "$CONNECTIONS" --duration "$DURATION" "${w[@]}" --out "$result" >"${result%.json}.drive.txt" 2>&1 &
   fi
-  LOAD_PID=$!
+  LOAD_PID=${wrk_pid:-$!}
   echo "$LOAD_PID" >"$OUT/load.pid"
   wait "$LOAD_PID"
   LOAD_PID=""
@@ -186,8 +195,8 @@ for r in $(seq 1 "$ROUNDS"); do
 
   echo "Round $r/$ROUNDS: server, ${DURATION} s..."
   curl -sf "$SERVER/metrics" >"$RD/metrics-before.txt"
-  rm -f "$OUT/load.pid"
-  "${LOAD[@]}" monitor --url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$DURATION" --rate "$DASH_RATE" \
+  rm -f "$OUT/load.pid" "$RD/load.finished"
+  "${LOAD[@]}" monitor --url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$DURATION" --rate "$DASH_RATE" --stop-file "$RD/load.finished" \
     --pid "server=$SERVER_PID" --pid "azurite=$AZ_PID" --pid "baseline=$BASE_PID" --pid "load=@$OUT/load.pid" --out "$RD/monitor.json" &
   MON_PID=$!
   if [ "$COUNTERS" = 1 ]; then
@@ -197,6 +206,7 @@ for r in $(seq 1 "$ROUNDS"); do
     COUNTERS_PID=$!
   fi
   run_load "$SERVER" "$RD/lines" "$RD/server.json" 0
+  touch "$RD/load.finished"
   wait "$MON_PID" || true
   MON_PID=""
   if [ -n "$COUNTERS_PID" ]; then wait "$COUNTERS_PID" || true; COUNTERS_PID=""; fi

@@ -77,9 +77,7 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
             default:
                 var deleted = api.Params.TryGetJson("events", out var del) && del.ValueKind == JsonValueKind.Array ? Keys(del) : [];
                 await registry.DeleteAsync(deleted);
-                var year = DateTime.UtcNow.Year;
-                await Task.WhenAll(deleted.SelectMany(k => new[] { year - 1, year, year + 1 }.Select(y =>
-                    grains.GetGrain<ICounterGrain>(new CounterKey(appId, y, Collections.Event(k)).ToString()).ClearAsync(app.Epoch))));
+                await grains.GetGrain<IAppDataGrain>(appId).EraseEventsAsync([.. deleted], app.Epoch);
                 break;
         }
 

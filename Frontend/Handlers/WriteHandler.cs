@@ -96,14 +96,23 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             list.Add(request);
         }
 
-        // The rate limit takes a bulk whole or not at all (AppRateLimiter.TryCharge).
+        // The rate limit takes a bulk whole or not at all (AppRateLimiter.TryCharge); when one
+        // app's budget refuses it, the apps charged before it get their requests back.
+        var charged = 0;
         foreach (var (appKey, count) in perApp)
         {
             if (!limiter.TryCharge(appKey, count))
             {
+                foreach (var (done, doneCount) in perApp.Take(charged))
+                {
+                    limiter.Refund(done, doneCount);
+                }
+
                 await Answer(api, Status.RateLimited);
                 return;
             }
+
+            charged++;
         }
 
         var overloaded = false;

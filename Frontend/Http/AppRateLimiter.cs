@@ -27,6 +27,18 @@ public sealed class AppRateLimiter(IOptions<FrontendOptions> options)
     /// </summary>
     public bool TryCharge(string appKey, int count) => Take(appKey, count, atLeast: 1);
 
+    /// <summary>Gives back <paramref name="count"/> requests charged to a bulk that was refused after all (another app's budget was empty).</summary>
+    public void Refund(string appKey, int count)
+    {
+        if (IsEnabled && _buckets.TryGetValue(appKey, out var bucket))
+        {
+            lock (bucket)
+            {
+                bucket.Tokens = Math.Min(_perSecond, bucket.Tokens + count);
+            }
+        }
+    }
+
     /// <summary>Refills the app's bucket; takes <paramref name="count"/> when it holds at least <paramref name="atLeast"/>.</summary>
     private bool Take(string appKey, int count, double atLeast)
     {

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace Analytics.Grains.Counters;
 
-/// <summary>Erases an app's data: every counter grain found in storage or likely in memory, and every device bucket.</summary>
+/// <summary>Erases an app's data, or some events' data: every counter grain found in storage (and those of recent years, which may not have written yet), and every device bucket.</summary>
 public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> options) : Grain, IAppDataGrain
 {
     private static readonly string[] FixedCollections =
@@ -17,17 +17,47 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
     async Task IAppDataGrain.EraseAsync(int epoch)
     {
         var appId = this.GetPrimaryKeyString();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var thisYear = DateTime.UtcNow.Year;
-        foreach (var year in new[] { thisYear - 1, thisYear, thisYear + 1 })
+        var keys = FixedCollections.SelectMany(c => RecentYears(appId, c)).ToHashSet(StringComparer.Ordinal);
+        keys.UnionWith(await StoredAsync(appId));
+        var registry = GrainFactory.GetGrain<IEventRegistryGrain>(appId);
+        foreach (var key in (await registry.GetAsync()).List)
         {
-            foreach (var c in FixedCollections)
-            {
-                keys.Add(new CounterKey(appId, year, c).ToString());
-            }
+            keys.UnionWith(RecentYears(appId, Collections.Event(key)));
         }
 
-        // Every counter grain writes a meta row, so the meta rows list the grains with stored data.
+        await registry.ClearAsync();
+        await GrainFactory.GetGrain<ILiveGrain>(appId).ResetAsync();
+        foreach (var chunk in keys.Chunk(32))
+        {
+            await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync(epoch)));
+        }
+
+        await Task.WhenAll(DeviceBuckets.AllOf(appId, options.Value.DeviceBuckets).Select(b => GrainFactory.GetGrain<IDeviceBucketGrain>(b).ClearAsync()));
+    }
+
+    async Task IAppDataGrain.EraseEventsAsync(string[] eventKeys, int epoch)
+    {
+        var appId = this.GetPrimaryKeyString();
+        var collections = eventKeys.Select(Collections.Event).ToHashSet(StringComparer.Ordinal);
+        var keys = collections.SelectMany(c => RecentYears(appId, c)).ToHashSet(StringComparer.Ordinal);
+        keys.UnionWith((await StoredAsync(appId)).Where(k => collections.Contains(CounterKey.Parse(k).Collection)));
+        foreach (var chunk in keys.Chunk(32))
+        {
+            await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync(epoch)));
+        }
+    }
+
+    /// <summary>The counter grains of <paramref name="collection"/> that may hold data not yet written: last, this and next year.</summary>
+    private static IEnumerable<string> RecentYears(string appId, string collection)
+    {
+        var thisYear = DateTime.UtcNow.Year;
+        return new[] { thisYear - 1, thisYear, thisYear + 1 }.Select(y => new CounterKey(appId, y, collection).ToString());
+    }
+
+    /// <summary>Every counter grain of the app with stored data: each writes a meta row, so the meta rows list them.</summary>
+    private async Task<List<string>> StoredAsync(string appId)
+    {
+        var keys = new List<string>();
         var table = await tables.CountersAsync();
         var low = KeyEncoding.Encode(appId + "|");
         var high = KeyEncoding.Encode(appId + "}");
@@ -41,22 +71,6 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
             }
         }
 
-        var registry = GrainFactory.GetGrain<IEventRegistryGrain>(appId);
-        foreach (var key in (await registry.GetAsync()).List)
-        {
-            foreach (var year in new[] { thisYear - 1, thisYear, thisYear + 1 })
-            {
-                keys.Add(new CounterKey(appId, year, Collections.Event(key)).ToString());
-            }
-        }
-
-        await registry.ClearAsync();
-        await GrainFactory.GetGrain<ILiveGrain>(appId).ResetAsync();
-        foreach (var chunk in keys.Chunk(32))
-        {
-            await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync(epoch)));
-        }
-
-        await Task.WhenAll(DeviceBuckets.AllOf(appId, options.Value.DeviceBuckets).Select(b => GrainFactory.GetGrain<IDeviceBucketGrain>(b).ClearAsync()));
+        return keys;
     }
 }

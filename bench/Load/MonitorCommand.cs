@@ -23,6 +23,10 @@ public static class MonitorCommand
         var duration = TimeSpan.FromSeconds(cl.Double("duration", 10));
         var rate = cl.Double("rate", 5);
         var output = cl.Required("out");
+
+        // run.sh creates this file when the load has finished early (all its lines sent): the
+        // figures then cover the load, not an idle tail up to --duration.
+        var stopFile = cl.Optional("stop-file");
         var pids = cl.All("pid").Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         cl.EnsureAllRead();
         if (!pids.TryGetValue("server", out var serverPidText))
@@ -35,6 +39,7 @@ public static class MonitorCommand
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var result = new MonitorResult { RssStartKb = ProcStat.StatusKb(serverPid, "VmRSS") };
         var clock = Stopwatch.StartNew();
+        bool Running() => clock.Elapsed < duration && (stopFile is null || !File.Exists(stopFile));
 
         var latencies = new ConcurrentBag<int>();
         var reads = new List<Task>();
@@ -46,7 +51,7 @@ public static class MonitorCommand
             for (var i = 0; rate > 0; i++)
             {
                 var due = TimeSpan.FromSeconds(i / rate);
-                if (due >= duration)
+                if (due >= duration || !Running())
                 {
                     break;
                 }
@@ -82,7 +87,7 @@ public static class MonitorCommand
         var firstScrape = true;
         var scraper = Task.Run(async () =>
         {
-            while (clock.Elapsed < duration)
+            while (Running())
             {
                 try
                 {
@@ -109,7 +114,7 @@ public static class MonitorCommand
         var cpuStart = new Dictionary<string, (long Ticks, TimeSpan At)>();
         var cpuEnd = new Dictionary<string, (long Ticks, TimeSpan At)>();
         var machineStart = ProcStat.MachineTicks();
-        while (clock.Elapsed < duration)
+        while (Running())
         {
             foreach (var (name, pidText) in pids)
             {

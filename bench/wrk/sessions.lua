@@ -7,7 +7,9 @@
 --
 -- Environment: BENCH_LINES (folder of conn-NNNN.txt), BENCH_RESULT (JSON written by done()),
 -- BENCH_WRAP=1 (start over at the end of the file: for the baseline, which keeps no state),
--- BENCH_MAX_ATTEMPTS (5xx answers before a line is given up, default 1000).
+-- BENCH_MAX_ATTEMPTS (5xx answers before a line is given up, default 1000), BENCH_DONE (folder
+-- where a thread whose lines ran out leaves conn-NNNN.done: wrk itself only stops after -d, so
+-- run.sh interrupts it once every connection is done).
 --
 -- Answers: 2xx and 4xx are final (4xx of a malformed line "J"/"M" is expected, of any other
 -- line it is counted as unexpected); 5xx and lost connections re-send the same line, as the
@@ -43,6 +45,11 @@ local function load_next()
   end
   if line == nil then
     exhausted = true
+    local done_dir = os.getenv("BENCH_DONE")
+    if done_dir and done_dir ~= "" then
+      local marker = io.open(string.format("%s/conn-%04d.done", done_dir, id), "w")
+      if marker then marker:close() end
+    end
     return
   end
   kind = line:byte(1)

@@ -183,8 +183,13 @@ public sealed class DashboardScenario
         {
             var sessions = (await api.ReadAsync(AppId, "sessions", "&period=30days")).Json;
             var purchase = (await api.ReadAsync(AppId, "events", "&event=purchase&period=30days")).Json;
+            var signup = (await api.ReadAsync(AppId, "events", "&event=signup&period=30days")).Json;
             var dashboard = (await api.GetAsync($"/o/analytics/dashboard?api_key={AdminKey}&app_id={AppId}")).Json;
-            return sessions?[Key(today.Year)]?[Key(today.Month)]?[Key(today.Day)]?["t"]?.GetValue<int>() == 3
+            // Everything sent, the last request (dev-c's 120 s and end) included: the API snapshot
+            // below and the page must read the same settled figures.
+            var day = sessions?[Key(today.Year)]?[Key(today.Month)]?[Key(today.Day)];
+            return day?["t"]?.GetValue<int>() == 3 && day?["d"]?.GetValue<int>() == 120
+                && signup?[Key(today.Year)]?[Key(today.Month)]?[Key(today.Day)]?["c"]?.GetValue<int>() == 1
                 && purchase?[Key(today.Year)]?[Key(today.Month)]?[Key(today.Day)]?["c"]?.GetValue<int>() == 2
                 && dashboard?["30days"]?["dashboard"]?["total_users"]?["total"]?.GetValue<int>() == 3;
         }, TimeSpan.FromSeconds(30));

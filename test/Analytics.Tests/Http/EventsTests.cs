@@ -246,6 +246,28 @@ public sealed class EventsTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Delete_events_also_removes_the_data_of_years_long_past()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var old = TestTime.InPreviousHour(10) - (4 * 366 * 86_400_000L);
+        var period = "&event=ancient&period=" + Uri.EscapeDataString($"[{old - 86_400_000L},{old + 86_400_000L}]");
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(old)), ("events", """[{"key":"ancient","count":3}]"""));
+        var before = await api.ReadUntilAsync(appId, "events", j => j?.ToJsonString() != "{}", period);
+        Assert.Contains("\"c\":3", before, StringComparison.Ordinal);
+
+        var answer = await api.GetAsync($"/i/events/delete_events?api_key={api.AdminKey}&app_id={appId}&events=" + Uri.EscapeDataString("""["ancient"]"""));
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
+
+        // Sent again today, the key is back; the years-old data must stay gone.
+        var today = TestTime.InPreviousHour(20);
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(today)), ("events", """[{"key":"ancient","count":1}]"""));
+        await api.ReadUntilAsync(appId, "events", j => j?.ToJsonString() != "{}", "&event=ancient");
+        Expect.Answer(await api.ReadAsync(appId, "events", period), HttpStatusCode.OK, "{}");
+    }
+
+    [Fact]
     public async Task A_deleted_event_sent_again_starts_from_zero()
     {
         using var api = fixture.Api();

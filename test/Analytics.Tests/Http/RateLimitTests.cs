@@ -69,4 +69,30 @@ public sealed class RateLimitTests
         var sessions = await api.ReadUntilAsync(appId, "sessions", j => j?[DateTimeOffset.FromUnixTimeMilliseconds(start).Year.ToString(System.Globalization.CultureInfo.InvariantCulture)]?["t"]?.GetValue<long>() == 24);
         Assert.Contains("\"n\":24", sessions, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_bulk_refused_for_one_app_costs_the_other_apps_in_it_nothing()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, environment: new Dictionary<string, string>
+        {
+            ["Analytics__Frontend__RateLimitPerAppKey"] = "1",
+        });
+        using var api = new CountlyClient(server.Client(), server.AdminKey);
+        var (_, quietKey) = await api.CreateAppAsync("quiet");
+        var (_, busyKey) = await api.CreateAppAsync("busy");
+        Assert.Equal(HttpStatusCode.OK, (await api.WriteAsync(busyKey, "b1")).Status);
+
+        // The quiet app's item comes first, so its budget is charged before the busy app refuses the bulk.
+        var items = new JsonArray
+        {
+            new JsonObject { ["app_key"] = quietKey, ["device_id"] = "q1", ["begin_session"] = 1 },
+            new JsonObject { ["app_key"] = busyKey, ["device_id"] = "b2", ["begin_session"] = 1 },
+        };
+        var refused = await api.PostJsonAsync("/i/bulk", new JsonObject { ["requests"] = items }.ToJsonString());
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.Status);
+
+        // The quiet app's one request of this second is still there.
+        Assert.Equal(HttpStatusCode.OK, (await api.WriteAsync(quietKey, "q2")).Status);
+    }
 }
