@@ -6,11 +6,12 @@ using Analytics.Frontend.Http;
 using Analytics.Grains;
 using Analytics.Grains.Accounts;
 using Analytics.Grains.Domain;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Frontend.Handlers;
 
 /// <summary>Countly's app management: <c>/i/apps/create|update|delete|reset</c> and <c>/o/apps/all|mine</c> (spec §5).</summary>
-public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate)
+public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate, IOptions<FrontendOptions> options)
 {
     private static readonly HashSet<string> Types = ["mobile", "web", "desktop"];
 
@@ -219,6 +220,12 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
 
         // The registry is empty now: keys this frontend knew must be registered again when they come back.
         gate.Forget(app.Id);
+
+        // Every other frontend (each silo's, each frontend process) stamps requests with the epoch
+        // of its own accounts snapshot, refreshed every AccountsRefreshMs. Answer once they all
+        // have the new one: a request any of them acknowledges after this answer then belongs to
+        // the new epoch and is kept (those acknowledged during the reset may be erased with it).
+        await Task.Delay(Math.Max(100, options.Value.AccountsRefreshMs) + 1000);
         await api.SuccessAsync();
     }
 

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Analytics.Tests.Infrastructure;
+
+namespace Analytics.Tests.Cluster;
+
+/// <summary>
+/// Two silo processes, each with its own HTTP API and its own accounts snapshot: an app reset
+/// through one must not lose what the other acknowledges after the reset has answered.
+/// </summary>
+public sealed class ResetAcrossFrontendsTests
+{
+    [Fact]
+    public async Task A_request_acknowledged_by_another_silo_right_after_a_reset_is_counted()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var prefix = AzuriteFixture.NewPrefix();
+        var adminKey = Guid.NewGuid().ToString("N");
+        var clustered = new Dictionary<string, string>
+        {
+            ["Analytics__Cluster__Clustering"] = "azuretable",
+            ["Analytics__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Analytics__Cluster__ClusterId"] = "test-" + prefix,
+        };
+        await using var first = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
+        await using var second = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
+        using var viaFirst = new CountlyClient(first.Client(), adminKey);
+        using var viaSecond = new CountlyClient(second.Client(), adminKey);
+        var (appId, appKey) = await viaFirst.CreateAppAsync(timezone: "UTC");
+        var t = ((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 3_600_000) - 1) * 3_600_000;
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(t).Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // The second silo knows the app once its accounts snapshot has caught up.
+        Assert.True(await CountlyClient.EventuallyAsync(
+            async () => (await viaSecond.WriteAsync(appKey, "before", ("begin_session", "1"), ("timestamp", t.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30)));
+        await viaFirst.ReadUntilAsync(appId, "sessions", j => j?[year]?["t"]?.GetValue<long>() == 1);
+
+        var reset = await viaFirst.ManageAsync("/i/apps/reset", new JsonObject { ["app_id"] = appId, ["period"] = "reset" });
+        Assert.Equal(HttpStatusCode.OK, reset.Status);
+
+        // Right after the answer, through the other silo: this one belongs to the new data.
+        var after = await viaSecond.WriteAsync(appKey, "after", ("begin_session", "1"), ("timestamp", (t + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(HttpStatusCode.OK, after.Status);
+
+        var sessions = await viaFirst.ReadUntilAsync(appId, "sessions", j => j?[year]?["t"]?.GetValue<long>() == 1, timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(1, JsonNode.Parse(sessions)?[year]?["t"]?.GetValue<long>());
+        Assert.Equal(1, JsonNode.Parse(sessions)?[year]?["n"]?.GetValue<long>());
+    }
+}
