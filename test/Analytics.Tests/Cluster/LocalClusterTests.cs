@@ -17,12 +17,7 @@ public sealed class LocalClusterTests
         await using var azurite = await AzuriteProcess.StartAsync();
         var prefix = AzuriteFixture.NewPrefix();
         var adminKey = Guid.NewGuid().ToString("N");
-        var clustered = new Dictionary<string, string>
-        {
-            ["Analytics__Cluster__Clustering"] = "azuretable",
-            ["Analytics__Cluster__AdvertisedAddress"] = "127.0.0.1",
-            ["Analytics__Cluster__ClusterId"] = "test-" + prefix,
-        };
+        var clustered = ServerProcess.Clustered(prefix);
         var silos = new List<ServerProcess>();
         ServerProcess? frontend = null;
         try

@@ -16,12 +16,7 @@ public sealed class ResetAcrossFrontendsTests
         await using var azurite = await AzuriteProcess.StartAsync();
         var prefix = AzuriteFixture.NewPrefix();
         var adminKey = Guid.NewGuid().ToString("N");
-        var clustered = new Dictionary<string, string>
-        {
-            ["Analytics__Cluster__Clustering"] = "azuretable",
-            ["Analytics__Cluster__AdvertisedAddress"] = "127.0.0.1",
-            ["Analytics__Cluster__ClusterId"] = "test-" + prefix,
-        };
+        var clustered = ServerProcess.Clustered(prefix);
         await using var first = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
         await using var second = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
         using var viaFirst = new CountlyClient(first.Client(), adminKey);

@@ -59,6 +59,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The environment that makes a server process a silo of the Azure Table cluster of test prefix <paramref name="prefix"/> on loopback.</summary>
+    public static Dictionary<string, string> Clustered(string prefix) => new()
+    {
+        ["Analytics__Cluster__Clustering"] = "azuretable",
+        ["Analytics__Cluster__AdvertisedAddress"] = "127.0.0.1",
+        ["Analytics__Cluster__ClusterId"] = "test-" + prefix,
+    };
+
     /// <summary>Starts a server and waits until <c>/o/ping</c> answers.</summary>
     public static async Task<ServerProcess> StartAsync(string connectionString, string? prefix = null, IReadOnlyDictionary<string, string>? environment = null, string? adminKey = null, string? dll = null)
     {
