@@ -11,10 +11,7 @@ public sealed class RateLimitTests
     public async Task Requests_beyond_the_per_app_limit_get_429_with_retry_after()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
-        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, environment: new Dictionary<string, string>
-        {
-            ["Analytics__Frontend__RateLimitPerAppKey"] = "5",
-        });
+        await using var server = await LimitedServerAsync(azurite, perSecond: 5);
         using var api = new CountlyClient(server.Client(), server.AdminKey);
         var (_, busyKey) = await api.CreateAppAsync("busy");
         var (_, quietKey) = await api.CreateAppAsync("quiet");
@@ -37,10 +34,7 @@ public sealed class RateLimitTests
     public async Task A_bulk_is_taken_whole_or_refused_whole_and_its_items_count_once()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
-        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, environment: new Dictionary<string, string>
-        {
-            ["Analytics__Frontend__RateLimitPerAppKey"] = "5",
-        });
+        await using var server = await LimitedServerAsync(azurite, perSecond: 5);
         using var api = new CountlyClient(server.Client(), server.AdminKey);
         var (appId, appKey) = await api.CreateAppAsync("bulky", timezone: "UTC");
         var start = ((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 3_600_000) - 1) * 3_600_000;
@@ -74,10 +68,7 @@ public sealed class RateLimitTests
     public async Task A_bulk_refused_for_one_app_costs_the_other_apps_in_it_nothing()
     {
         await using var azurite = await AzuriteProcess.StartAsync();
-        await using var server = await ServerProcess.StartAsync(azurite.ConnectionString, environment: new Dictionary<string, string>
-        {
-            ["Analytics__Frontend__RateLimitPerAppKey"] = "1",
-        });
+        await using var server = await LimitedServerAsync(azurite, perSecond: 1);
         using var api = new CountlyClient(server.Client(), server.AdminKey);
         var (_, quietKey) = await api.CreateAppAsync("quiet");
         var (_, busyKey) = await api.CreateAppAsync("busy");
@@ -95,4 +86,11 @@ public sealed class RateLimitTests
         // The quiet app's one request of this second is still there.
         Assert.Equal(HttpStatusCode.OK, (await api.WriteAsync(quietKey, "q2")).Status);
     }
+
+    /// <summary>A server on <paramref name="azurite"/> that lets each app key send <paramref name="perSecond"/> write requests a second.</summary>
+    private static Task<ServerProcess> LimitedServerAsync(AzuriteProcess azurite, int perSecond) =>
+        ServerProcess.StartAsync(azurite.ConnectionString, environment: new Dictionary<string, string>
+        {
+            ["Analytics__Frontend__RateLimitPerAppKey"] = perSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
 }
