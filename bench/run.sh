@@ -218,9 +218,19 @@ for r in $(seq 1 "$ROUNDS"); do
   [ "$KEEP" = 1 ] || rm -rf "$RD/lines"
 done
 
-# Let the last checkpoint (CheckpointMs = 5 s) write what the rounds left dirty, so the
-# transactions figure includes the flush the load caused.
-sleep 7
+# Wait until everything the load left in memory is written where it belongs (counter documents,
+# device pages) and the journal is trimmed, so the transactions figure includes the whole flush
+# the load caused, whatever the checkpoint intervals are.
+metric_sum() { awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2 } END { print s + 0 }' "$2"; }
+SETTLE_START=$(date +%s)
+while :; do
+  curl -sf "$SERVER/metrics" >"$OUT/metrics-settle.txt" || true
+  if [ "$(metric_sum analytics_journal_pending "$OUT/metrics-settle.txt")" = 0 ] && \
+     [ "$(metric_sum analytics_journal_untrimmed "$OUT/metrics-settle.txt")" = 0 ]; then break; fi
+  if [ $(( $(date +%s) - SETTLE_START )) -ge 300 ]; then echo "warning: the journal was not trimmed within 300 s" >&2; break; fi
+  sleep 1
+done
+echo "Settled: everything written and the journal trimmed $(( $(date +%s) - SETTLE_START )) s after the load"
 curl -sf "$SERVER/metrics" >"$OUT/metrics-final.txt"
 
 set +e

@@ -9,8 +9,9 @@ namespace Analytics.Grains.Journal;
 
 /// <summary>
 /// The silo's group-committed journal of accepted requests (docs/durability.md). Appends are
-/// in-memory and cheap; a background loop cuts segments at most every
-/// <see cref="StorageOptions.JournalFlushMs"/>, writes each as one compressed entity, and,
+/// in-memory and cheap; a background loop cuts a segment when a write slot is free and either
+/// <see cref="StorageOptions.JournalFlushMs"/> has passed since the last cut or the segment holds
+/// <see cref="StorageOptions.JournalSegmentRecords"/> records, writes each as one compressed entity, and,
 /// in segment order, hands the entries to the consumers and completes the waiting callers.
 /// The buffer of records not yet durable is bounded; when it is full, appends are refused.
 /// </summary>
@@ -43,6 +44,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
     private long _pendingRecords;
     private long _pendingBytes;
     private long _lastCut;
+    private int _lastSegmentRecords;
     private bool _accepting;
     private int _disposed;
     private Task? _flushLoop;
@@ -61,10 +63,18 @@ public sealed partial class IngestJournal : IAsyncDisposable
         JournalId = KeyEncoding.Encode($"{host}-{Guid.NewGuid():N}");
         _current = new Segment();
         Meter.CreateObservableGauge("analytics.journal.pending", () => PendingRecords, description: "Journal records accepted but not yet durable");
+        Meter.CreateObservableGauge("analytics.journal.untrimmed", () => UntrimmedSegments, description: "Committed journal segments still kept because something they carry is not yet written elsewhere");
     }
 
     /// <summary>This journal's id (its partition in the journal table).</summary>
     public string JournalId { get; }
+
+    /// <summary>
+    /// Delivered segments not yet trimmed: some counter document or device state they carry is
+    /// still only in memory (and in these segments). Zero once everything accepted is written
+    /// where it belongs.
+    /// </summary>
+    public long UntrimmedSegments => Math.Max(0, LastDelivered - Interlocked.Read(ref _lastTrimmed));
 
     /// <summary>Whether appends are accepted.</summary>
     public bool IsAccepting => Volatile.Read(ref _accepting);
@@ -130,8 +140,9 @@ public sealed partial class IngestJournal : IAsyncDisposable
             _pendingRecords++;
             _pendingBytes += bytes;
             receipt = new JournalReceipt(_current.Waiters.Task, _current.Durable.Task);
-            if (_current.Entries.Count == 1)
+            if (_current.Entries.Count == 1 || _current.Entries.Count == _options.JournalSegmentRecords)
             {
+                // The first record opens a segment; a full one is cut without waiting out JournalFlushMs.
                 _signal.Release();
             }
         }
@@ -238,49 +249,47 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
             while (true)
             {
-                Segment? next;
+                // A free write slot first, the cut after it: while every slot is busy, records keep
+                // joining the open segment, so under load a segment holds what arrived during one
+                // write (group commit) instead of queueing up as small sealed segments. Segments
+                // waiting here stay visible to the watchdog (sealed ones in _sealed, the open one
+                // as _current), which releases their callers if storage does not answer.
+                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                Segment? next = null;
+                long wait = 0;
                 lock (_gate)
                 {
                     if (_sealed.Count == 0 && _current.Entries.Count > 0)
                     {
-                        var wait = _options.JournalFlushMs - (Environment.TickCount64 - _lastCut);
-                        if (wait > 0 && _accepting)
-                        {
-                            next = null;
-                        }
-                        else
+                        wait = SegmentCut.WaitMs(_current.Entries.Count, _lastSegmentRecords, Environment.TickCount64 - _lastCut, _options.JournalFlushMs, _options.JournalSegmentRecords);
+                        if (wait <= 0 || !_accepting)
                         {
                             SealCurrent();
-                            next = _sealed.Dequeue();
                         }
                     }
-                    else
+
+                    if (_sealed.Count > 0)
                     {
-                        next = _sealed.Count > 0 ? _sealed.Dequeue() : null;
-                        if (next is null)
-                        {
-                            break;
-                        }
+                        next = _sealed.Dequeue();
+                        _inFlight[next.Number] = next;
+                        _lastCut = Environment.TickCount64;
+                        _lastSegmentRecords = next.Entries.Count;
                     }
                 }
 
                 if (next is null)
                 {
-                    var wait = _options.JournalFlushMs - (Environment.TickCount64 - Volatile.Read(ref _lastCut));
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), CancellationToken.None).ConfigureAwait(false);
+                    _slots.Release();
+                    if (wait <= 0)
+                    {
+                        break;
+                    }
+
+                    // Woken early when the open segment fills up (or a new one opens: harmless).
+                    await _signal.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(1, wait)), CancellationToken.None).ConfigureAwait(false);
                     continue;
                 }
 
-                // Registered before waiting for a write slot, so that while storage is down and
-                // every slot is busy retrying, the watchdog still sees this segment and releases
-                // its callers after JournalCommitWaitMs (it is delivered only once committed).
-                lock (_gate)
-                {
-                    _inFlight[next.Number] = next;
-                }
-
-                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-                Volatile.Write(ref _lastCut, Environment.TickCount64);
                 _ = Task.Run(() => WriteAsync(next), CancellationToken.None);
             }
         }
@@ -468,7 +477,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
         }
 
         await TableStore.SubmitAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
-        _lastTrimmed = upTo;
+        Interlocked.Exchange(ref _lastTrimmed, upTo);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Journal {JournalId} open")]

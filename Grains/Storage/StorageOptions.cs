@@ -12,11 +12,21 @@ public sealed class StorageOptions
     /// <summary>Prefix of every table name, so several deployments can share one account.</summary>
     public string TablePrefix { get; set; } = "analytics";
 
-    /// <summary>Longest time, ms, a journal segment waits for more records before it is written.</summary>
-    public int JournalFlushMs { get; set; } = 5;
+    /// <summary>
+    /// Shortest time, ms, between two journal segment cuts while requests keep arriving (an idle
+    /// journal writes a lone request at once). Every cut is a Table transaction and every
+    /// millisecond of it is latency of <c>/i</c> under load: docs/performance.md.
+    /// </summary>
+    public int JournalFlushMs { get; set; } = 30;
 
-    /// <summary>Segment writes that may be in flight at once.</summary>
-    public int JournalConcurrency { get; set; } = 2;
+    /// <summary>Records after which a segment is cut without waiting out <see cref="JournalFlushMs"/> (busy silos: lower latency, same transactions per request).</summary>
+    public int JournalSegmentRecords { get; set; } = 200;
+
+    /// <summary>
+    /// Segment writes that may be in flight at once. With one, records gather while a write is in
+    /// flight (group commit): segments grow with storage latency instead of writes piling up.
+    /// </summary>
+    public int JournalConcurrency { get; set; } = 1;
 
     /// <summary>Most records the journal holds that are not yet durable; beyond it requests get 503.</summary>
     public int JournalMaxPendingRecords { get; set; } = 200_000;
@@ -45,14 +55,14 @@ public sealed class StorageOptions
     public int AggregateFlushMs { get; set; } = 250;
 
     /// <summary>Longest time, ms, a counter grain keeps dirty documents only in memory (and in the journal).</summary>
-    public int CheckpointMs { get; set; } = 5_000;
+    public int CheckpointMs { get; set; } = 30_000;
 
     /// <summary>
     /// Longest time, ms, a device bucket keeps dirty device states only in memory (and in the
     /// journal). Device states change on every request and are durable in the journal already,
     /// so they are written less often than counters: fewer transactions, a longer journal.
     /// </summary>
-    public int DeviceCheckpointMs { get; set; } = 20_000;
+    public int DeviceCheckpointMs { get; set; } = 60_000;
 
     /// <summary>Device buckets per app (fixed for the life of the data).</summary>
     public int DeviceBuckets { get; set; } = 16;
