@@ -5,10 +5,12 @@ using Analytics.Frontend.Handlers;
 using Analytics.Frontend.Http;
 using Analytics.Frontend.Ingest;
 using Analytics.Frontend.Pages;
+using Analytics.Grains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Analytics.Frontend;
 
@@ -28,6 +30,7 @@ public static class FrontendExtensions
         services.AddSingleton<AccountsCache>();
         services.AddHostedService(sp => sp.GetRequiredService<AccountsCache>());
         services.AddSingleton<GeoLocator>();
+        services.TryAddSingleton(typeof(GrainRefs<>));
         services.AddSingleton<WriteHandler>();
         services.AddSingleton<AppsHandler>();
         services.AddSingleton<UsersHandler>();

@@ -13,7 +13,7 @@ namespace Analytics.Frontend.Handlers;
 /// normalisation into one <see cref="IngestRequest"/>, one device-grain call, and the answer
 /// once the request is durable.
 /// </summary>
-public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options)
+public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options)
 {
     /// <summary>Most items one <c>/i/bulk</c> may carry.</summary>
     public const int MaxBulkItems = 10_000;
@@ -35,7 +35,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
             return;
         }
 
-        var result = await grains.GetGrain<IDeviceGrain>(DeviceKey(request)).IngestAsync(request);
+        var result = await devices.Get(DeviceKey(request)).IngestAsync(request);
         await Answer(api, Status.Of(result));
     }
 
@@ -118,7 +118,7 @@ public sealed class WriteHandler(IGrainFactory grains, AccountsCache accounts, G
         var overloaded = false;
         foreach (var chunk in perDevice.Chunk(BulkParallelism))
         {
-            var results = await Task.WhenAll(chunk.Select(d => grains.GetGrain<IDeviceGrain>(d.Key).IngestManyAsync([.. d.Value])));
+            var results = await Task.WhenAll(chunk.Select(d => devices.Get(d.Key).IngestManyAsync([.. d.Value])));
             overloaded |= results.Any(r => r.Any(x => x is IngestResult.Overloaded or IngestResult.Pending));
         }
 

@@ -16,7 +16,7 @@ namespace Analytics.Grains.Devices;
 // The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
 [Orleans.Dashboard.NoProfiling]
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOptions<StorageOptions> options) : Grain, IDeviceGrain
+public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRefs<IDeviceBucketGrain> buckets, IOptions<StorageOptions> options) : Grain, IDeviceGrain
 {
     private string _appId = null!;
     private string _deviceId = null!;
@@ -36,7 +36,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, IOption
         var key = this.GetPrimaryKeyString();
         _appId = key[..key.IndexOf(':')];
         _deviceId = key[(_appId.Length + 1)..];
-        _bucket = GrainFactory.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(_appId, _deviceId, options.Value.DeviceBuckets));
+        _bucket = buckets.Get(DeviceBuckets.KeyOf(_appId, _deviceId, options.Value.DeviceBuckets));
         var stored = await _bucket.LoadAsync(_deviceId, journal.JournalId);
         _state = stored is null ? new DeviceState() : DeviceStateCodec.Decode(stored);
         _encoded = stored ?? DeviceStateCodec.Encode(_state);

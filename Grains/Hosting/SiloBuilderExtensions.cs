@@ -3,6 +3,7 @@ using Analytics.Grains.Live;
 using Analytics.Grains.Pipeline;
 using Analytics.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -30,6 +31,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
         services.AddOptions<AnalyticsClusterOptions>().BindConfiguration(AnalyticsClusterOptions.Section);
         services.AddSingleton<LiveTracker>();
+        services.TryAddSingleton(typeof(GrainRefs<>));
         services.AddSingleton<IngestPipelineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IngestPipelineHost>());
         builder.AddIncomingGrainCallFilter<GrainCallCounter>();
