@@ -55,20 +55,42 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         }
     }
 
-    async Task<IngestResult> IDeviceGrain.IngestAsync(IngestRequest request) => await ApplyAsync(request);
+    Task<IngestResult> IDeviceGrain.IngestAsync(IngestRequest request) => SettleAsync(Apply(request));
 
     async Task<IngestResult[]> IDeviceGrain.IngestManyAsync(IngestRequest[] requests)
     {
+        // Every item is applied and appended first, then the answers wait: the items share one
+        // or two journal segments instead of waiting for a segment each (a bulk of one device's
+        // queued requests would otherwise take one journal cut per item).
+        var applied = new Applied[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            applied[i] = Apply(requests[i]);
+        }
+
         var results = new IngestResult[requests.Length];
         for (var i = 0; i < requests.Length; i++)
         {
-            results[i] = await ApplyAsync(requests[i]);
+            results[i] = await SettleAsync(applied[i]);
         }
 
         return results;
     }
 
-    private async Task<IngestResult> ApplyAsync(IngestRequest request)
+    /// <summary>The answer once the request's journal record is durable (or the wait gave up: <see cref="IngestResult.Pending"/>).</summary>
+    private static async Task<IngestResult> SettleAsync(Applied applied)
+    {
+        if (applied.Receipt is not { } receipt)
+        {
+            return applied.Result;
+        }
+
+        // A duplicate answers like its original, which may have become durable just as the wait gave up.
+        return await receipt.Wait || (applied.Result == IngestResult.Duplicate && receipt.Durable.IsCompleted) ? applied.Result : IngestResult.Pending;
+    }
+
+    /// <summary>Applies one request in this turn; what the answer still waits for comes back as a receipt.</summary>
+    private Applied Apply(IngestRequest request)
     {
         var before = _encoded;
         var sessionsBefore = _state.SessionCount;
@@ -77,7 +99,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         if (outcome == SessionRules.Outcome.Duplicate)
         {
             // The original is applied; answer once it is durable, like the original.
-            return AckNow() || await _last.Wait || _last.Durable.IsCompleted ? IngestResult.Duplicate : IngestResult.Pending;
+            return new Applied(IngestResult.Duplicate, AckNow() ? null : _last);
         }
 
         _state.Seq++;
@@ -86,7 +108,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         if (!journal.TryAppend(entry, out var receipt))
         {
             _state = DeviceStateCodec.Decode(before);
-            return IngestResult.Overloaded;
+            return new Applied(IngestResult.Overloaded, null);
         }
 
         _encoded = after;
@@ -99,7 +121,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
             DeactivateOnIdle();
         }
 
-        return AckNow() || await receipt.Wait ? IngestResult.Success : IngestResult.Pending;
+        return new Applied(IngestResult.Success, AckNow() ? null : receipt);
     }
 
     /// <summary>Whether to answer before the journal write: only without durable acks, and only while the journal is not too far behind.</summary>
@@ -115,4 +137,6 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
 
         return total;
     }
+
+    private readonly record struct Applied(IngestResult Result, JournalReceipt? Receipt);
 }

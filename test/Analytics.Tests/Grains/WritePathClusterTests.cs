@@ -3,9 +3,11 @@ using Analytics.Grains.Counters;
 using Analytics.Grains.Codec;
 using Analytics.Grains.Devices;
 using Analytics.Grains.Domain;
+using Analytics.Grains.Journal;
 using Analytics.Grains.Pipeline;
 using Analytics.Grains.Storage;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Grains;
@@ -72,6 +74,33 @@ public sealed class WritePathClusterTests(AzuriteFixture azurite)
         var year = LocalYear(now);
         Assert.True(await PipelineCluster.EventuallyAsync(async () => MonthSum(await Users(cluster.Client, year), "t") == 1));
         await Task.Delay(500);
+        Assert.Equal(1, MonthSum(await Users(cluster.Client, year), "t"));
+    }
+
+    [Fact]
+    public async Task A_bulk_of_one_device_waits_for_one_or_two_journal_segments_not_one_per_item()
+    {
+        var prefix = AzuriteFixture.NewPrefix();
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, prefix);
+        var journal = cluster.Silos[0].SiloHost.Services.GetRequiredService<IngestJournal>();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var items = new List<IngestRequest> { Begin("b1", now - 200_000) with { Fingerprint = 1 } };
+        for (var i = 1; i < 100; i++)
+        {
+            items.Add(Begin("b1", now - 200_000 + i) with { BeginSession = false, HasSessionDuration = true, SessionDuration = 1, Fingerprint = (ulong)i + 1 });
+        }
+
+        items.Add(items[95]);
+        var segmentsBefore = journal.LastDelivered;
+
+        var results = await Device(cluster.Client, "b1").IngestManyAsync([.. items]);
+
+        // Each answer waits for its record, and they are all durable: every item but the resent one counts.
+        Assert.All(results.Take(100), r => Assert.Equal(IngestResult.Success, r));
+        Assert.Equal(IngestResult.Duplicate, results[100]);
+        Assert.InRange(journal.LastDelivered - segmentsBefore, 1, 3);
+        var year = LocalYear(now - 200_000);
+        Assert.True(await PipelineCluster.EventuallyAsync(async () => MonthSum(await Users(cluster.Client, year), "d") == 99));
         Assert.Equal(1, MonthSum(await Users(cluster.Client, year), "t"));
     }
 
