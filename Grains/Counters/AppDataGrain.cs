@@ -27,10 +27,7 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
 
         await registry.ClearAsync();
         await GrainFactory.GetGrain<ILiveGrain>(appId).ResetAsync();
-        foreach (var chunk in keys.Chunk(32))
-        {
-            await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync(epoch)));
-        }
+        await ClearCountersAsync(keys, epoch);
 
         await Task.WhenAll(DeviceBuckets.AllOf(appId, options.Value.DeviceBuckets).Select(b => GrainFactory.GetGrain<IDeviceBucketGrain>(b).ClearAsync()));
     }
@@ -41,6 +38,12 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
         var collections = eventKeys.Select(Collections.Event).ToHashSet(StringComparer.Ordinal);
         var keys = collections.SelectMany(c => RecentYears(appId, c)).ToHashSet(StringComparer.Ordinal);
         keys.UnionWith((await StoredAsync(appId)).Where(k => collections.Contains(CounterKey.Parse(k).Collection)));
+        await ClearCountersAsync(keys, epoch);
+    }
+
+    /// <summary>Clears the counter grains <paramref name="keys"/>, 32 at a time.</summary>
+    private async Task ClearCountersAsync(IEnumerable<string> keys, int epoch)
+    {
         foreach (var chunk in keys.Chunk(32))
         {
             await Task.WhenAll(chunk.Select(k => GrainFactory.GetGrain<ICounterGrain>(k).ClearAsync(epoch)));
