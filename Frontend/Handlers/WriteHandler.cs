@@ -122,8 +122,9 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
             overloaded |= results.Any(r => r.Any(x => x is IngestResult.Overloaded or IngestResult.Pending));
         }
 
-        // Applied items are remembered by their fingerprints, so the SDK's resend of the whole
-        // bulk after a 503 counts only what was not applied.
+        // Applied items are remembered by their fingerprints (and a device's large share of the
+        // bulk by its mark, BulkResend), so the SDK's resend of the whole bulk after a 503 counts
+        // only what was not applied.
         await Answer(api, overloaded ? Status.Busy : Status.Success);
     }
 

@@ -5,7 +5,8 @@ namespace Analytics.Grains.Codec;
 /// <summary>Versioned binary form of <see cref="DeviceState"/> (a few hundred bytes), used in the journal and the device table.</summary>
 public static class DeviceStateCodec
 {
-    private const byte Version = 1;
+    // 2 added the bulk mark at the end; version 1 states (journals, device pages) still read.
+    private const byte Version = 2;
 
     /// <summary>Serialises <paramref name="state"/>.</summary>
     public static byte[] Encode(DeviceState state)
@@ -89,13 +90,19 @@ public static class DeviceStateCodec
         w.Write(s.RetentionWeeks);
         w.Write(s.RetentionMonths);
         w.WriteVar(s.Epoch);
+        w.Write(s.BulkMark != 0);
+        if (s.BulkMark != 0)
+        {
+            w.Write(s.BulkMark);
+            w.WriteVar(s.BulkApplied);
+        }
     }
 
     /// <summary>Reads a state written by <see cref="Write"/>.</summary>
     public static DeviceState Read(BinaryReader r)
     {
         var version = r.ReadByte();
-        if (version != Version)
+        if (version is not (1 or Version))
         {
             throw new InvalidDataException($"Unknown device state version {version}.");
         }
@@ -145,6 +152,12 @@ public static class DeviceStateCodec
         s.RetentionWeeks = r.ReadUInt64();
         s.RetentionMonths = r.ReadUInt64();
         s.Epoch = (int)r.ReadVar();
+        if (version >= 2 && r.ReadBoolean())
+        {
+            s.BulkMark = r.ReadUInt64();
+            s.BulkApplied = (int)r.ReadVar();
+        }
+
         return s;
     }
 }

@@ -55,17 +55,38 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         }
     }
 
-    Task<IngestResult> IDeviceGrain.IngestAsync(IngestRequest request) => SettleAsync(Apply(request));
+    Task<IngestResult> IDeviceGrain.IngestAsync(IngestRequest request) => SettleAsync(Apply(request, inBulk: false));
 
     async Task<IngestResult[]> IDeviceGrain.IngestManyAsync(IngestRequest[] requests)
     {
         // Every item is applied and appended first, then the answers wait: the items share one
         // or two journal segments instead of waiting for a segment each (a bulk of one device's
         // queued requests would otherwise take one journal cut per item).
+        // A re-sent bulk skips the fingerprinted items it applied before (BulkResend), and the
+        // items after one the journal refused are refused too: the device's order holds, and
+        // what was applied is always a prefix that the re-sent bulk can skip.
+        var mark = BulkResend.MarkOf(requests);
+        var skip = mark == 0 ? 0 : _state.BeginBulk(mark);
+        var seen = 0;
+        var refused = false;
         var applied = new Applied[requests.Length];
         for (var i = 0; i < requests.Length; i++)
         {
-            applied[i] = Apply(requests[i]);
+            var marked = mark != 0 && requests[i].Fingerprint != 0;
+            if (refused)
+            {
+                applied[i] = new Applied(IngestResult.Overloaded, null);
+            }
+            else if (marked && seen < skip)
+            {
+                seen++;
+                applied[i] = new Applied(IngestResult.Duplicate, AckNow() ? null : _last);
+            }
+            else
+            {
+                applied[i] = Apply(requests[i], marked);
+                refused = applied[i].Result == IngestResult.Overloaded;
+            }
         }
 
         var results = new IngestResult[requests.Length];
@@ -89,13 +110,23 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         return await receipt.Wait || (applied.Result == IngestResult.Duplicate && receipt.Durable.IsCompleted) ? applied.Result : IngestResult.Pending;
     }
 
-    /// <summary>Applies one request in this turn; what the answer still waits for comes back as a receipt.</summary>
-    private Applied Apply(IngestRequest request)
+    /// <summary>
+    /// Applies one request in this turn; what the answer still waits for comes back as a receipt.
+    /// <paramref name="inBulk"/>: the request is a fingerprinted item of a marked bulk, counted in
+    /// <see cref="DeviceState.BulkApplied"/> once applied (or recognised as a duplicate).
+    /// </summary>
+    private Applied Apply(IngestRequest request, bool inBulk)
     {
         var before = _encoded;
+        var (bulkMark, bulkApplied) = (_state.BulkMark, _state.BulkApplied);
         var sessionsBefore = _state.SessionCount;
         var increments = new CounterIncrements();
         var outcome = SessionRules.Apply(_state, request, TimeZones.Get(request.TimeZone), increments);
+        if (inBulk)
+        {
+            _state.BulkApplied++;
+        }
+
         if (outcome == SessionRules.Outcome.Duplicate)
         {
             // The original is applied; answer once it is durable, like the original.
@@ -108,6 +139,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         if (!journal.TryAppend(entry, out var receipt))
         {
             _state = DeviceStateCodec.Decode(before);
+            (_state.BulkMark, _state.BulkApplied) = (bulkMark, bulkApplied);
             return new Applied(IngestResult.Overloaded, null);
         }
 

@@ -56,6 +56,15 @@ public sealed class DeviceState
     /// <summary>The app reset epoch this state belongs to.</summary>
     public int Epoch { get; set; }
 
+    /// <summary>
+    /// <see cref="BulkResend.MarkOf"/> of the last <c>/i/bulk</c> that carried more fingerprinted
+    /// requests of this device than the window keeps (0: none).
+    /// </summary>
+    public ulong BulkMark { get; set; }
+
+    /// <summary>How many fingerprinted requests of the <see cref="BulkMark"/> bulk were applied, in its order.</summary>
+    public int BulkApplied { get; set; }
+
     /// <summary>Whether the device ever began a counted session (and so is visible).</summary>
     public bool HasBegun => FirstSeen != 0;
 
@@ -90,6 +99,23 @@ public sealed class DeviceState
         FingerprintCursor = (FingerprintCursor + 1) % FingerprintWindow;
     }
 
+    /// <summary>
+    /// Starts applying the requests of a bulk with <paramref name="mark"/>: how many of its
+    /// fingerprinted requests were applied already (the same bulk re-sent), or 0 for a new bulk,
+    /// which is remembered from now on.
+    /// </summary>
+    public int BeginBulk(ulong mark)
+    {
+        if (mark == BulkMark)
+        {
+            return BulkApplied;
+        }
+
+        BulkMark = mark;
+        BulkApplied = 0;
+        return 0;
+    }
+
     /// <summary>Forgets everything but the sequence number: the app was reset (Countly deletes its users).</summary>
     public void StartOver(int epoch)
     {
@@ -111,6 +137,8 @@ public sealed class DeviceState
         RetentionDays = 0;
         RetentionWeeks = 0;
         RetentionMonths = 0;
+        BulkMark = 0;
+        BulkApplied = 0;
         Epoch = epoch;
     }
 

@@ -124,4 +124,25 @@ public sealed class DuplicateRequestTests(ServerFixture fixture)
         await Expect.ReadAsync(api, appId, "events", TestTime.Fill(OneEvent, t), "&event=marker");
         Expect.Json(await api.ReadAsync(appId, "events", "&event=buy"), TestTime.Fill(OneEvent, t));
     }
+
+    [Fact]
+    public async Task A_bulk_resent_whole_counts_once_even_with_more_items_of_a_device_than_the_fingerprint_window()
+    {
+        // The SDK re-sends an unanswered bulk unchanged; a device's items beyond the last 16
+        // fingerprints must still be recognised (they were counted again before).
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        const int items = 40;
+        var requests = "[" + string.Join(",", Enumerable.Range(0, items).Select(i => $$"""{"device_id":"D","timestamp":{{t + i}},"events":[{"key":"buy","count":1}]}""")) + "]";
+
+        var first = await api.PostFormAsync("/i/bulk", [new("app_key", appKey), new("requests", requests)]);
+        var resend = await api.PostFormAsync("/i/bulk", [new("app_key", appKey), new("requests", requests)]);
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t + 1000)), ("events", """[{"key":"marker"}]"""));
+
+        Expect.Answer(first, HttpStatusCode.OK, """{"result":"Success"}""");
+        Expect.Answer(resend, HttpStatusCode.OK, """{"result":"Success"}""");
+        await Expect.ReadAsync(api, appId, "events", TestTime.Fill(OneEvent, t), "&event=marker");
+        Expect.Json(await api.ReadAsync(appId, "events", "&event=buy"), TestTime.Fill(OneEvent.Replace("\"c\":1", $"\"c\":{items}", StringComparison.Ordinal), t));
+    }
 }
