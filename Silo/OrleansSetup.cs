@@ -50,6 +50,7 @@ public static class OrleansSetup
             o.TableName = storage.TablePrefix + "grainstate";
         });
         silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = Math.Max(1, cluster.DirectoryCacheSize));
         silo.Configure<GrainCollectionOptions>(o =>
         {
             o.CollectionQuantum = TimeSpan.FromSeconds(30);
