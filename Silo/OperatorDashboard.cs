@@ -24,16 +24,17 @@ public static class OperatorDashboard
         }
 
         var accounts = app.Services.GetRequiredService<AccountsCache>();
-        app.Use(async (context, next) =>
+        // Not an async lambda: every request passes through here, and most only need next().
+        app.Use((context, next) =>
         {
             if (context.Request.Path.StartsWithSegments(Path) && !IsAdmin(context, accounts))
             {
                 context.Response.StatusCode = 401;
                 context.Response.Headers.WWWAuthenticate = "Basic realm=\"Orleans dashboard (password: a global admin api_key)\"";
-                return;
+                return Task.CompletedTask;
             }
 
-            await next(context);
+            return next(context);
         });
         app.UseRouting();
         app.MapOrleansDashboard(Path);

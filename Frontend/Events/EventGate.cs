@@ -24,14 +24,26 @@ public sealed class EventGate(IGrainFactory grains)
 
         var known = _apps.TryGetValue(appId, out var k) && k.Expires > DateTime.UtcNow ? k : null;
         Dictionary<string, string[]>? unknown = null;
+        // Plain loops, not LINQ: this runs for every event request.
         foreach (var e in events)
         {
             var keyKnown = known is not null && known.Keys.Contains(e.Key);
-            var newSegments = e.Segments.Where(s => known is null || !known.Segments.TryGetValue(e.Key, out var set) || !set.Contains(s.Key)).Select(s => s.Key).ToArray();
-            if (!keyKnown || newSegments.Length > 0)
+            HashSet<string>? knownSegments = null;
+            _ = known?.Segments.TryGetValue(e.Key, out knownSegments);
+            List<string>? newSegments = null;
+            foreach (var (segment, _) in e.Segments)
+            {
+                if (knownSegments is null || !knownSegments.Contains(segment))
+                {
+                    (newSegments ??= []).Add(segment);
+                }
+            }
+
+            if (!keyKnown || newSegments is not null)
             {
                 unknown ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
-                unknown[e.Key] = unknown.TryGetValue(e.Key, out var prev) ? [.. prev.Union(newSegments)] : newSegments;
+                string[] fresh = newSegments is null ? [] : [.. newSegments];
+                unknown[e.Key] = unknown.TryGetValue(e.Key, out var prev) ? [.. prev.Union(fresh)] : fresh;
             }
         }
 
@@ -58,8 +70,31 @@ public sealed class EventGate(IGrainFactory grains)
             }
 
             known.Segments.TryGetValue(e.Key, out var allowed);
-            var segments = e.Segments.Where(s => allowed is not null && allowed.Contains(s.Key)).ToArray();
-            result.Add(segments.Length == e.Segments.Count ? e : e with { Segments = segments });
+            var kept = 0;
+            foreach (var (segment, _) in e.Segments)
+            {
+                if (allowed is not null && allowed.Contains(segment))
+                {
+                    kept++;
+                }
+            }
+
+            if (kept == e.Segments.Count)
+            {
+                result.Add(e);
+                continue;
+            }
+
+            var segments = new List<KeyValuePair<string, string>>(kept);
+            foreach (var s in e.Segments)
+            {
+                if (allowed is not null && allowed.Contains(s.Key))
+                {
+                    segments.Add(s);
+                }
+            }
+
+            result.Add(e with { Segments = segments });
         }
 
         return result;

@@ -20,13 +20,13 @@ public static class HealthEndpoints
         var accounts = app.ApplicationServices.GetRequiredService<AccountsCache>();
         var lifetime = app.ApplicationServices.GetRequiredService<IHostApplicationLifetime>();
         var startedOnce = false;
-        return app.Use(async (context, next) =>
+        // Not an async lambda: every request passes through here, and most only need next().
+        return app.Use((context, next) =>
         {
             var path = context.Request.Path.Value;
             if (path is null || !path.StartsWith("/health/", StringComparison.Ordinal))
             {
-                await next(context);
-                return;
+                return next(context);
             }
 
             var ready = readiness.IsReady && accounts.IsLoaded;
@@ -40,14 +40,13 @@ public static class HealthEndpoints
             };
             if (healthy is null)
             {
-                await next(context);
-                return;
+                return next(context);
             }
 
             context.Response.StatusCode = healthy.Value ? 200 : 503;
             context.Response.ContentType = "text/plain; charset=utf-8";
             context.Response.Headers.CacheControl = "no-store";
-            await context.Response.WriteAsync(healthy.Value ? "Healthy" : "Unhealthy", context.RequestAborted);
+            return context.Response.WriteAsync(healthy.Value ? "Healthy" : "Unhealthy", context.RequestAborted);
         });
     }
 }
