@@ -120,10 +120,13 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         var before = _encoded;
         var (bulkMark, bulkApplied) = (_state.BulkMark, _state.BulkApplied);
         var sessionsBefore = _state.SessionCount;
-        var increments = new CounterIncrements();
+        var increments = new CounterIncrements(CounterIncrements.CapacityFor(request));
         var outcome = SessionRules.Apply(_state, request, TimeZones.Get(request.TimeZone), increments);
         if (inBulk)
         {
+            // Outside the session rules, so a journal replay (JournalReplay.Derive) leaves this
+            // record's item out of the count; it is then the newest fingerprint in the window,
+            // which recognises it when the bulk comes again.
             _state.BulkApplied++;
         }
 

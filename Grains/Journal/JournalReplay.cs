@@ -12,7 +12,7 @@ public static class JournalReplay
     public static void Derive(JournalEntry entry)
     {
         var state = DeviceStateCodec.Decode(entry.StateBefore);
-        var increments = new CounterIncrements();
+        var increments = new CounterIncrements(CounterIncrements.CapacityFor(entry.Request));
         var outcome = SessionRules.Apply(state, entry.Request, TimeZones.Get(entry.Request.TimeZone), increments);
         state.Seq = entry.Seq;
         entry.Increments = outcome == SessionRules.Outcome.Applied ? increments : new CounterIncrements();
