@@ -8,16 +8,28 @@ public static class DeviceStateCodec
     // 2 added the bulk mark at the end; version 1 states (journals, device pages) still read.
     private const byte Version = 2;
 
+    // One writer per thread, reused: Encode runs for every applied request, and a fresh
+    // MemoryStream and BinaryWriter each time (with the buffer grown past a few hundred bytes)
+    // were allocations of their own. Encode is synchronous, so the writer never crosses threads.
+    [ThreadStatic]
+    private static BinaryWriter? t_writer;
+
     /// <summary>Serialises <paramref name="state"/>.</summary>
     public static byte[] Encode(DeviceState state)
     {
-        using var ms = new MemoryStream(160);
-        using (var w = new BinaryWriter(ms))
+        var w = t_writer ??= new BinaryWriter(new MemoryStream(512));
+        var ms = (MemoryStream)w.BaseStream;
+        ms.SetLength(0);
+        Write(w, state);
+        w.Flush();
+        var bytes = ms.GetBuffer().AsSpan(0, (int)ms.Length).ToArray();
+        if (ms.Capacity > 64 * 1024)
         {
-            Write(w, state);
+            // A state with a huge pending list: do not keep its buffer around.
+            t_writer = null;
         }
 
-        return ms.ToArray();
+        return bytes;
     }
 
     /// <summary>Deserialises a state made by <see cref="Encode"/>.</summary>
