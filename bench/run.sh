@@ -171,7 +171,16 @@ if [ "$WARMUP" -gt 0 ]; then
   echo "Warm-up: ${WARMUP} s on each target..."
   SAVED_DURATION=$DURATION DURATION=$WARMUP
   run_load "$BASELINE" "$WD/lines" "$WD/baseline.json" 1
+  # The dashboard reads run in the warm-up too, so that the server's read path is compiled
+  # before round 1 measures it (without this, round 1's first reads paid for the JIT).
+  rm -f "$OUT/load.pid" "$WD/load.finished"
+  "${LOAD[@]}" monitor --url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$WARMUP" --rate "$DASH_RATE" --stop-file "$WD/load.finished" \
+    --pid "server=$SERVER_PID" --out "$WD/monitor.json" >/dev/null 2>&1 &
+  MON_PID=$!
   run_load "$SERVER" "$WD/lines" "$WD/server.json" 0
+  touch "$WD/load.finished"
+  wait "$MON_PID" || true
+  MON_PID=""
   DURATION=$SAVED_DURATION
   [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$SERVER" --lines "$WD/lines" --result "$WD/server.json" >/dev/null
   "${LOAD[@]}" tally --apps "$OUT/apps.json" --lines "$WD/lines" --result "$WD/server.json" --out "$WD/expected.json" >/dev/null

@@ -45,6 +45,20 @@ public static class MonitorCommand
         var reads = new List<Task>();
         long errors = 0;
         var dashboardUrl = $"{url}/o/analytics/dashboard?api_key={Uri.EscapeDataString(apiKey)}&app_id={appId}";
+        if (rate > 0)
+        {
+            // One untimed read first: this process's HttpClient, its connection and its JIT are
+            // not the server's latency (a dashboard in a browser keeps its connection warm).
+            try
+            {
+                using var warm = await http.GetAsync(dashboardUrl);
+                _ = await warm.Content.ReadAsByteArrayAsync();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+        }
+
         var reader = Task.Run(async () =>
         {
             // --rate 0: no dashboard reads, only the process figures.
