@@ -26,8 +26,9 @@ public sealed class CounterIncrements : ICounterSink
     /// <summary>
     /// About how many increments the session rules write for <paramref name="request"/>, a little
     /// more rather than less: a begin_session with metrics writes about 75 (users, metric and
-    /// location collections at day, hour and zero-document levels), an event about 4 plus 2 per
-    /// segment, anything else a few. Sized up front, the list is allocated once; grown from a
+    /// location collections at day, hour and zero-document levels), an event at most 6 plus 3
+    /// per segment (<c>c</c>, <c>s</c> and <c>dur</c> at day and hour level and per segment
+    /// value), anything else a few. Sized up front, the list is allocated once; grown from a
     /// fixed 32 it took 1.5 + 3 + 6 KB for a begin (the allocation census of
     /// docs/performance.md: these arrays were 10 % of the silo's allocated bytes).
     /// </summary>
