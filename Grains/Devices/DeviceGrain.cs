@@ -80,7 +80,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
             else if (marked && seen < skip)
             {
                 seen++;
-                applied[i] = new Applied(IngestResult.Duplicate, AckNow() ? null : _last);
+                applied[i] = AlreadyApplied();
             }
             else
             {
@@ -132,8 +132,7 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
 
         if (outcome == SessionRules.Outcome.Duplicate)
         {
-            // The original is applied; answer once it is durable, like the original.
-            return new Applied(IngestResult.Duplicate, AckNow() ? null : _last);
+            return AlreadyApplied();
         }
 
         _state.Seq++;
@@ -158,6 +157,9 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
 
         return new Applied(IngestResult.Success, AckNow() ? null : receipt);
     }
+
+    /// <summary>A request applied before: answered once this device's latest record is durable, like the original.</summary>
+    private Applied AlreadyApplied() => new(IngestResult.Duplicate, AckNow() ? null : _last);
 
     /// <summary>Whether to answer before the journal write: only without durable acks, and only while the journal is not too far behind.</summary>
     private bool AckNow() => !_durableAcks && journal.PendingRecords <= _ackAhead;
