@@ -20,4 +20,14 @@ fi
 echo "Building (warnings are errors)..."
 dotnet build "$ROOT/Analytics.sln" -c Release -nologo -v q -warnaserror
 echo "Testing..."
-dotnet test "$ROOT/test/Analytics.Tests/Analytics.Tests.csproj" -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+# The console log is long and CI keeps only its tail: on failure, the failed tests' names and
+# messages are printed again at the end (from a TRX report of the same run).
+RESULTS=$(mktemp -d)
+trap 'rm -rf "$RESULTS"' EXIT
+status=0
+dotnet test "$ROOT/test/Analytics.Tests/Analytics.Tests.csproj" -c Release --no-build -nologo \
+  --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" --results-directory "$RESULTS" "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  python3 "$ROOT/scripts/trx-failures.py" "$RESULTS"/results.trx || true
+fi
+exit "$status"
