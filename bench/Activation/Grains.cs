@@ -1,0 +1,106 @@
+using Orleans.Concurrency;
+
+namespace Analytics.Bench.Activation;
+
+/// <summary>A call that does nothing but answer.</summary>
+public interface IDeviceLike : IAddressable
+{
+    /// <summary>The <paramref name="i"/>-th call of a session (0 to 5).</summary>
+    Task<int> CallAsync(int i);
+}
+
+/// <summary>A grain that stays activated.</summary>
+public interface ILiveGrain : IGrainWithIntegerKey, IDeviceLike;
+
+/// <summary>A grain that deactivates after the sixth call.</summary>
+public interface IChurnGrain : IGrainWithStringKey, IDeviceLike;
+
+/// <summary>Like <see cref="IChurnGrain"/>, and it loads from and hands back to a bucket.</summary>
+public interface IBucketedGrain : IGrainWithStringKey, IDeviceLike;
+
+/// <summary>States of many devices, as DeviceBucketGrain keeps them.</summary>
+public interface IBucketGrain : IGrainWithIntegerKey
+{
+    /// <summary>The state of <paramref name="id"/>, if any.</summary>
+    Task<byte[]?> LoadAsync(string id);
+
+    /// <summary>Takes the state of <paramref name="id"/> back.</summary>
+    Task ReleaseAsync(string id, byte[] state);
+}
+
+/// <inheritdoc cref="ILiveGrain"/>
+// Like the project's grains: not profiled by the Orleans dashboard.
+[Orleans.Dashboard.NoProfiling]
+public sealed class LiveGrain : Grain, ILiveGrain
+{
+    /// <inheritdoc />
+    public Task<int> CallAsync(int i) => Task.FromResult(i);
+}
+
+/// <inheritdoc cref="IChurnGrain"/>
+// Like the project's grains: not profiled by the Orleans dashboard.
+[Orleans.Dashboard.NoProfiling]
+public sealed class ChurnGrain : Grain, IChurnGrain
+{
+    /// <inheritdoc />
+    public Task<int> CallAsync(int i)
+    {
+        if (i == 5)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(i);
+    }
+}
+
+/// <inheritdoc cref="IBucketedGrain"/>
+// Like the project's grains: not profiled by the Orleans dashboard.
+[Orleans.Dashboard.NoProfiling]
+public sealed class BucketedGrain : Grain, IBucketedGrain
+{
+    private IBucketGrain _bucket = null!;
+    private string _id = null!;
+    private byte[] _state = [];
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _id = this.GetPrimaryKeyString();
+        _bucket = GrainFactory.GetGrain<IBucketGrain>(_id.GetHashCode() & 15);
+        _state = await _bucket.LoadAsync(_id) ?? new byte[100];
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _bucket.ReleaseAsync(_id, _state);
+
+    /// <inheritdoc />
+    public Task<int> CallAsync(int i)
+    {
+        if (i == 5)
+        {
+            DeactivateOnIdle();
+        }
+
+        return Task.FromResult(i);
+    }
+}
+
+/// <inheritdoc cref="IBucketGrain"/>
+// Like the project's grains: not profiled by the Orleans dashboard.
+[Orleans.Dashboard.NoProfiling]
+[Reentrant]
+public sealed class BucketGrain : Grain, IBucketGrain
+{
+    private readonly Dictionary<string, byte[]> _states = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public Task<byte[]?> LoadAsync(string id) => Task.FromResult(_states.GetValueOrDefault(id));
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(string id, byte[] state)
+    {
+        _states[id] = state;
+        return Task.CompletedTask;
+    }
+}
