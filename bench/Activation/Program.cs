@@ -12,7 +12,8 @@ using Orleans.Dashboard;
 //   live:    each call goes to one of 4,096 grains that stay activated;
 //   churn:   six calls to a new grain, which deactivates after the sixth (a device's session);
 //   bucket:  churn, and each activation loads from and hands back to one of 16 reentrant
-//            bucket grains, as DeviceGrain does with DeviceBucketGrain.
+//            bucket grains, as DeviceGrain does with DeviceBucketGrain;
+//   spread:  bucket with 20 sessions under way per caller (about 5,000 active devices).
 // It prints calls/s and CPU per call, and the CPU an activation cycle adds per session.
 var seconds = Arg("--seconds", 15);
 var rounds = Arg("--rounds", 3);
@@ -32,7 +33,7 @@ using var host = builder.Build();
 await host.StartAsync();
 var grains = host.Services.GetRequiredService<IGrainFactory>();
 
-var modes = new[] { "live", "churn", "bucket" };
+var modes = new[] { "live", "churn", "bucket", "spread" };
 var cpu = modes.ToDictionary(m => m, _ => new List<double>());
 long nextKey = 0;
 
@@ -54,8 +55,8 @@ for (var round = 0; round < rounds; round++)
 }
 
 double Median(string mode) => cpu[mode].Order().ElementAt(cpu[mode].Count / 2);
-Console.WriteLine(FormattableString.Invariant($"median CPU per call: live {Median("live"):F1} µs, churn {Median("churn"):F1} µs, bucket {Median("bucket"):F1} µs{(dashboard ? " (Orleans dashboard on)" : "")}"));
-Console.WriteLine(FormattableString.Invariant($"activation cycle per six-call session: {6 * (Median("churn") - Median("live")):F0} µs bare, {6 * (Median("bucket") - Median("live")):F0} µs with the bucket load and hand-back"));
+Console.WriteLine(FormattableString.Invariant($"median CPU per call: live {Median("live"):F1} µs, churn {Median("churn"):F1} µs, bucket {Median("bucket"):F1} µs, spread {Median("spread"):F1} µs{(dashboard ? " (Orleans dashboard on)" : "")}"));
+Console.WriteLine(FormattableString.Invariant($"activation cycle per six-call session: {6 * (Median("churn") - Median("live")):F0} µs bare, {6 * (Median("bucket") - Median("live")):F0} µs with the bucket load and hand-back, {6 * (Median("spread") - Median("live")):F0} µs with 5,000 sessions under way"));
 await host.StopAsync();
 
 async Task<(double Rate, double CpuPerCall)> MeasureAsync(string mode, TimeSpan duration)
@@ -71,6 +72,29 @@ async Task<(double Rate, double CpuPerCall)> MeasureAsync(string mode, TimeSpan 
             {
                 await grains.GetGrain<ILiveGrain>(random.Next(4096)).CallAsync(0);
                 Interlocked.Increment(ref calls);
+                continue;
+            }
+
+            if (mode == "spread")
+            {
+                // Like bucket, but each caller keeps 20 sessions going at once and calls them in
+                // turn, so about 5,000 devices are active, as in the load benchmark.
+                var sessions = new (IDeviceLike Device, int Calls)[20];
+                for (var s = 0; s < sessions.Length; s++)
+                {
+                    sessions[s] = (grains.GetGrain<IBucketedGrain>(Interlocked.Increment(ref nextKey).ToString(CultureInfo.InvariantCulture)), 0);
+                }
+
+                for (var turn = 0; !Volatile.Read(ref stop); turn = (turn + 1) % sessions.Length)
+                {
+                    var (d, n) = sessions[turn];
+                    await d.CallAsync(n);
+                    Interlocked.Increment(ref calls);
+                    sessions[turn] = n == 5
+                        ? (grains.GetGrain<IBucketedGrain>(Interlocked.Increment(ref nextKey).ToString(CultureInfo.InvariantCulture)), 0)
+                        : (d, n + 1);
+                }
+
                 continue;
             }
 
