@@ -4,10 +4,13 @@ using Analytics.Bench.Activation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using Orleans.Configuration;
 using Orleans.Dashboard;
 
 // What a grain activation cycle costs in bare Orleans here, next to a call to a live grain:
-//   dotnet Analytics.Bench.Activation.dll [--seconds 15] [--rounds 3] [--dashboard]
+//   dotnet Analytics.Bench.Activation.dll [--seconds 15] [--rounds 3] [--modes live,churn,bucket,spread] [--features all|a,b,...]
 // 256 concurrent callers in one silo process (no storage, no HTTP). Modes, alternated per round:
 //   live:    each call goes to one of 4,096 grains that stay activated;
 //   churn:   six calls to a new grain, which deactivates after the sixth (a device's session);
@@ -17,23 +20,72 @@ using Orleans.Dashboard;
 // It prints calls/s and CPU per call, and the CPU an activation cycle adds per session.
 var seconds = Arg("--seconds", 15);
 var rounds = Arg("--rounds", 3);
-var dashboard = args.Contains("--dashboard");
+
+// --features a,b,...: the silo's settings of the real server, one by one ("all" for every one):
+//   dashboard  the Orleans dashboard (grains are [NoProfiling], as the project's hot grains);
+//   shedding   GrainCollectionOptions.EnableActivationSheddingOnMemoryPressure;
+//   age        a 2-minute collection age for the device-like grains, as [CollectionAgeLimit];
+//   quantum    a 30 s collection quantum;
+//   dircache   a grain-directory cache of 16,384 addresses;
+//   filter     an incoming call filter counting calls by grain type, as GrainCallCounter;
+//   otel       an OpenTelemetry meter provider reading Orleans' instruments every second.
+var all = new[] { "dashboard", "shedding", "age", "quantum", "dircache", "filter", "otel" };
+var features = ArgText("--features", args.Contains("--dashboard") ? "dashboard" : "") is var f && f == "all"
+    ? [.. all]
+    : f.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+if (features.Except(all).FirstOrDefault() is { } unknown)
+{
+    Console.Error.WriteLine($"unknown feature {unknown}; known: {string.Join(", ", all)}, all");
+    return 2;
+}
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.UseOrleans(silo =>
 {
     silo.UseLocalhostClustering();
-    if (dashboard)
+    if (features.Contains("dashboard"))
     {
         silo.AddDashboard(o => o.HideTrace = true);
     }
+
+    silo.Configure<GrainCollectionOptions>(o =>
+    {
+        o.EnableActivationSheddingOnMemoryPressure = features.Contains("shedding");
+        if (features.Contains("quantum"))
+        {
+            o.CollectionQuantum = TimeSpan.FromSeconds(30);
+        }
+
+        if (features.Contains("age"))
+        {
+            foreach (var type in new[] { typeof(ChurnGrain), typeof(BucketedGrain) })
+            {
+                o.ClassSpecificCollectionAge[type.FullName!] = TimeSpan.FromMinutes(2);
+            }
+        }
+    });
+    if (features.Contains("dircache"))
+    {
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = 16_384);
+    }
+
+    if (features.Contains("filter"))
+    {
+        silo.AddIncomingGrainCallFilter<CallCounter>();
+    }
 });
+if (features.Contains("otel"))
+{
+    builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter("Microsoft.Orleans", CallCounter.MeterName)
+        .AddReader(new PeriodicExportingMetricReader(new DiscardingExporter(), 1000, 1000)));
+}
+
 using var host = builder.Build();
 await host.StartAsync();
 var grains = host.Services.GetRequiredService<IGrainFactory>();
 
-var modes = new[] { "live", "churn", "bucket", "spread" };
+var modes = ArgText("--modes", "live,churn,bucket,spread").Split(',', StringSplitOptions.RemoveEmptyEntries);
 var cpu = modes.ToDictionary(m => m, _ => new List<double>());
 long nextKey = 0;
 
@@ -55,9 +107,16 @@ for (var round = 0; round < rounds; round++)
 }
 
 double Median(string mode) => cpu[mode].Order().ElementAt(cpu[mode].Count / 2);
-Console.WriteLine(FormattableString.Invariant($"median CPU per call: live {Median("live"):F1} µs, churn {Median("churn"):F1} µs, bucket {Median("bucket"):F1} µs, spread {Median("spread"):F1} µs{(dashboard ? " (Orleans dashboard on)" : "")}"));
-Console.WriteLine(FormattableString.Invariant($"activation cycle per six-call session: {6 * (Median("churn") - Median("live")):F0} µs bare, {6 * (Median("bucket") - Median("live")):F0} µs with the bucket load and hand-back, {6 * (Median("spread") - Median("live")):F0} µs with 5,000 sessions under way"));
+Console.WriteLine(FormattableString.Invariant($"median CPU per call: {string.Join(", ", modes.Select(m => $"{m} {Median(m):F1} µs"))}; features: {(features.Count == 0 ? "none" : string.Join(",", features.Order()))}"));
+if (modes.Contains("live"))
+{
+    var labels = new Dictionary<string, string> { ["churn"] = "bare", ["bucket"] = "with the bucket load and hand-back", ["spread"] = "with 5,000 sessions under way" };
+    var cycles = modes.Where(labels.ContainsKey).Select(m => FormattableString.Invariant($"{6 * (Median(m) - Median("live")):F0} µs {labels[m]}"));
+    Console.WriteLine($"activation cycle per six-call session: {string.Join(", ", cycles)}");
+}
+
 await host.StopAsync();
+return 0;
 
 async Task<(double Rate, double CpuPerCall)> MeasureAsync(string mode, TimeSpan duration)
 {
@@ -125,8 +184,10 @@ async Task<(double Rate, double CpuPerCall)> MeasureAsync(string mode, TimeSpan 
     return (done / elapsed.TotalSeconds, used.TotalMilliseconds * 1000 / done);
 }
 
-int Arg(string name, int fallback)
+int Arg(string name, int fallback) => int.Parse(ArgText(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+string ArgText(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
