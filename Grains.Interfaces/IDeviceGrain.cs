@@ -9,6 +9,14 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// <summary>Applies one request and completes when it is durable (or says why not).</summary>
     Task<IngestResult> IngestAsync(IngestRequest request);
 
+    /// <summary>
+    /// Applies one request and, when this grain's journal is <paramref name="callerJournal"/> (the
+    /// caller runs in the same silo process), answers as soon as the request is journaled, with
+    /// the ticket the caller then waits for itself (docs/write-path.md, "The durability wait");
+    /// otherwise completes like <see cref="IngestAsync"/>, with ticket 0.
+    /// </summary>
+    Task<IngestAck> AppendAsync(IngestRequest request, string callerJournal);
+
     /// <summary>Applies the requests of one bulk batch in order; one result per request.</summary>
     Task<IngestResult[]> IngestManyAsync(IngestRequest[] requests);
 }

@@ -4,6 +4,7 @@ using Analytics.Frontend.Geo;
 using Analytics.Frontend.Http;
 using Analytics.Frontend.Ingest;
 using Analytics.Grains;
+using Analytics.Grains.Journal;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Frontend.Handlers;
@@ -11,9 +12,11 @@ namespace Analytics.Frontend.Handlers;
 /// <summary>
 /// The SDK write API <c>/i</c> and <c>/i/bulk</c> (spec §1): Countly's checks in its order,
 /// normalisation into one <see cref="IngestRequest"/>, one device-grain call, and the answer
-/// once the request is durable.
+/// once the request is durable. Co-hosted in a silo (<paramref name="journal"/> is that silo's),
+/// it waits for the durability of requests journaled there itself, so the device grain's turn
+/// ends at the append (docs/write-path.md).
 /// </summary>
-public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options)
+public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options, IngestJournal? journal = null)
 {
     /// <summary>Most items one <c>/i/bulk</c> may carry.</summary>
     public const int MaxBulkItems = 10_000;
@@ -35,7 +38,18 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
             return;
         }
 
-        var result = await devices.Get(DeviceKey(request)).IngestAsync(request);
+        var device = devices.Get(DeviceKey(request));
+        IngestResult result;
+        if (journal is null)
+        {
+            result = await device.IngestAsync(request);
+        }
+        else
+        {
+            var ack = await device.AppendAsync(request, journal.JournalId);
+            result = ack.Ticket == 0 ? ack.Result : await journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result);
+        }
+
         await Answer(api, Status.Of(result));
     }
 

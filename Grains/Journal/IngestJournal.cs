@@ -40,6 +40,9 @@ public sealed partial class IngestJournal : IAsyncDisposable
     private Segment _current;
     private long _nextSegment = 1;
     private long _nextDeliver = 1;
+    private long _nextTicket = 1;
+    private long _durableTicket;
+    private Segment? _delivering;
     private long _lastTrimmed;
     private long _pendingRecords;
     private long _pendingBytes;
@@ -133,13 +136,14 @@ public sealed partial class IngestJournal : IAsyncDisposable
             if (_current.Entries.Count == 0)
             {
                 _current.Started = Environment.TickCount64;
+                _current.FirstTicket = _nextTicket;
             }
 
             _current.Entries.Add(entry);
             _current.Bytes += bytes;
             _pendingRecords++;
             _pendingBytes += bytes;
-            receipt = new JournalReceipt(_current.Waiters.Task, _current.Durable.Task);
+            receipt = new JournalReceipt(_current.Waiters.Task, _current.Durable.Task, _nextTicket++);
             if (_current.Entries.Count == 1 || _current.Entries.Count == _options.JournalSegmentRecords)
             {
                 // The first record opens a segment; a full one is cut without waiting out JournalFlushMs.
@@ -149,6 +153,57 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
         Appended.Add(1);
         return true;
+    }
+
+    /// <summary>
+    /// The receipt of the entry that <see cref="TryAppend"/> gave <paramref name="ticket"/>, so that
+    /// a caller in this process can wait for it after the appender has moved on (the co-hosted
+    /// frontend, docs/write-path.md). Tickets become durable in order: one at or below the
+    /// newest delivered entry is <see cref="JournalReceipt.Done"/>, 0 too. A ticket this journal
+    /// never gave (a bug) is <see cref="JournalReceipt.Unknown"/>, which answers 503, never 200.
+    /// </summary>
+    public JournalReceipt ReceiptOf(long ticket)
+    {
+        lock (_gate)
+        {
+            if (ticket <= _durableTicket)
+            {
+                return JournalReceipt.Done;
+            }
+
+            if (ticket >= _nextTicket)
+            {
+                return JournalReceipt.Unknown;
+            }
+
+            if (_current.Entries.Count > 0 && ticket >= _current.FirstTicket)
+            {
+                return _current.ReceiptFor(ticket);
+            }
+
+            if (_delivering is { } delivering && delivering.Holds(ticket))
+            {
+                return delivering.ReceiptFor(ticket);
+            }
+
+            foreach (var segment in _sealed)
+            {
+                if (segment.Holds(ticket))
+                {
+                    return segment.ReceiptFor(ticket);
+                }
+            }
+
+            foreach (var segment in _inFlight.Values)
+            {
+                if (segment.Holds(ticket))
+                {
+                    return segment.ReceiptFor(ticket);
+                }
+            }
+
+            return JournalReceipt.Unknown;
+        }
     }
 
     /// <summary>Stops accepting, writes everything, drains the consumers, trims and closes the journal.</summary>
@@ -363,6 +418,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
                     }
 
                     _inFlight.Remove(_nextDeliver);
+                    _delivering = segment;
                 }
 
                 foreach (var consumer in _consumers)
@@ -382,6 +438,8 @@ public sealed partial class IngestJournal : IAsyncDisposable
                     _pendingRecords -= segment.Entries.Count;
                     _pendingBytes -= segment.Bytes;
                     _nextDeliver++;
+                    _durableTicket = segment.FirstTicket + segment.Entries.Count - 1;
+                    _delivering = null;
                 }
 
                 segment.Durable.TrySetResult();
@@ -508,7 +566,12 @@ public sealed partial class IngestJournal : IAsyncDisposable
         public int Bytes { get; set; }
         public bool Committed { get; set; }
         public long Started { get; set; }
+        public long FirstTicket { get; set; }
         public TaskCompletionSource<bool> Waiters { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Holds(long ticket) => ticket >= FirstTicket && ticket < FirstTicket + Entries.Count;
+
+        public JournalReceipt ReceiptFor(long ticket) => new(Waiters.Task, Durable.Task, ticket);
     }
 }

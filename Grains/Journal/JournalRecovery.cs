@@ -38,7 +38,12 @@ public sealed partial class JournalRecovery(IGrainFactory grains, TableStore tab
     public async Task ReplayAsync(string journalId, CancellationToken ct)
     {
         var table = await tables.JournalAsync().ConfigureAwait(false);
-        var segments = await JournalReplay.ReadAsync(table, journalId, 0, long.MaxValue, ct).ConfigureAwait(false);
+        var segments = JournalReplay.ContiguousPrefix(await JournalReplay.ReadAsync(table, journalId, 0, long.MaxValue, ct).ConfigureAwait(false), out var dropped);
+        if (dropped > 0)
+        {
+            LogHole(logger, journalId, segments[^1].Segment + 1, dropped);
+        }
+
         LogReplaying(logger, journalId, segments.Count, segments.Sum(s => s.Entries.Count));
         if (segments.Count > 0)
         {
@@ -90,6 +95,9 @@ public sealed partial class JournalRecovery(IGrainFactory grains, TableStore tab
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replaying journal {JournalId}: {Segments} segments, {Records} records")]
     private static partial void LogReplaying(ILogger logger, string journalId, int segments, int records);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal {JournalId} lacks segment {Missing}: the {Dropped} segment(s) after it were never acknowledged and are not replayed")]
+    private static partial void LogHole(ILogger logger, string journalId, long missing, int dropped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Journal {JournalId} replayed and deleted")]
     private static partial void LogReplayed(ILogger logger, string journalId);

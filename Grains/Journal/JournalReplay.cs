@@ -19,6 +19,27 @@ public static class JournalReplay
         entry.StateAfter = DeviceStateCodec.Encode(state);
     }
 
+    /// <summary>
+    /// The segments a crashed journal may replay: the first one read (the trimmed prefix is gone)
+    /// and every one that follows it without a gap. A segment after a missing one was never
+    /// acknowledged (answers go out in segment order) and nothing downstream has it (segments are
+    /// delivered in order); replaying it without the missing one could apply a device's later
+    /// request on a state that already holds the fingerprint of the lost earlier one, so the
+    /// earlier one's re-send would be taken for a duplicate (docs/write-path.md).
+    /// Returns the kept prefix; <paramref name="dropped"/> is how many segments were left out.
+    /// </summary>
+    public static List<(long Segment, List<JournalEntry> Entries)> ContiguousPrefix(List<(long Segment, List<JournalEntry> Entries)> segments, out int dropped)
+    {
+        var kept = 0;
+        while (kept < segments.Count && (kept == 0 || segments[kept].Segment == segments[kept - 1].Segment + 1))
+        {
+            kept++;
+        }
+
+        dropped = segments.Count - kept;
+        return dropped == 0 ? segments : segments.GetRange(0, kept);
+    }
+
     /// <summary>Reads segments (<paramref name="after"/>, <paramref name="upTo"/>] of a journal, in order, with derived data.</summary>
     public static async Task<List<(long Segment, List<JournalEntry> Entries)>> ReadAsync(TableClient table, string journalId, long after, long upTo, CancellationToken ct = default)
     {

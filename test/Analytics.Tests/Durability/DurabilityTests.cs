@@ -11,15 +11,20 @@ namespace Analytics.Tests.Durability;
 /// </summary>
 public sealed class DurabilityTests
 {
-    [Fact]
-    public async Task Acknowledged_requests_survive_kill_9_and_resent_requests_count_once()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Acknowledged_requests_survive_kill_9_and_resent_requests_count_once(bool eventsTogether)
     {
         await using var azurite = await AzuriteProcess.StartAsync();
         await using var server = await ServerProcess.StartAsync(azurite.ConnectionString);
         var (appId, appKey) = await CreateAppAsync(server);
         const int devices = 300;
         var client = new SdkStyleClient(() => server.BaseAddress, appKey);
-        var run = client.RunAsync(Sessions(devices), parallelism: 16, new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        // With eventsTogether a device's two event requests are in the server at once: the device
+        // grain answers each right after its journal append and the frontend waits for the
+        // segment, so one device can have records in two segments when the kill comes.
+        var run = client.RunAsync(Sessions(devices), parallelism: 16, new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token, eventsTogether);
 
         Assert.True(await CountlyClient.EventuallyAsync(() => Task.FromResult(client.Delivered >= 400), TimeSpan.FromSeconds(60)));
         await server.KillAsync();
@@ -71,6 +76,44 @@ public sealed class DurabilityTests
 
         Assert.Equal(devices * 5, client.Delivered);
         await AssertExactAsync(server, appId, devices, probes: 1);
+    }
+
+    [Fact]
+    public async Task A_duplicate_of_a_request_not_yet_durable_is_answered_only_once_its_original_is()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var proxy = new FaultProxy(azurite.Port);
+        var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        await using var server = await ServerProcess.StartAsync(viaProxy, environment: new Dictionary<string, string>
+        {
+            ["Analytics__Storage__JournalCommitWaitMs"] = "60000",
+        });
+        var (appId, appKey) = await CreateAppAsync(server);
+        var session = SdkStyleClient.Session("twice-in-flight", PreviousHour());
+        using var http = server.Client();
+        http.Timeout = TimeSpan.FromMinutes(2);
+
+        // While storage is up, the session begins, so the device needs no storage read later.
+        Assert.Equal("""{"result":"Success"}""", await http.GetStringAsync($"/i?app_key={appKey}&{session[0]}"));
+        await Task.Delay(500);
+        proxy.Break();
+
+        // The SDK times out and sends the same request again while the first is still waiting
+        // for its journal segment: neither may be answered before that segment is written.
+        var original = http.GetStringAsync($"/i?app_key={appKey}&{session[3]}");
+        await Task.Delay(300);
+        var resent = http.GetStringAsync($"/i?app_key={appKey}&{session[3]}");
+        await Task.Delay(1500);
+        Assert.False(original.IsCompleted, "answered before its record was durable");
+        Assert.False(resent.IsCompleted, "the duplicate was answered before its original was durable");
+
+        proxy.Heal();
+        Assert.Equal("""{"result":"Success"}""", await original);
+        Assert.Equal("""{"result":"Success","info":"Request ignored: Duplicate request"}""", await resent);
+        using var api = new CountlyClient(server.Client(), server.AdminKey);
+        await api.ReadUntilAsync(appId, "sessions", j => Year(j)?["d"]?.GetValue<long>() == 30, timeout: TimeSpan.FromSeconds(30));
+        await Task.Delay(600);
+        Assert.Equal(30, Year((await api.ReadAsync(appId, "sessions")).Json)!["d"]!.GetValue<long>());
     }
 
     [Fact]

@@ -78,6 +78,59 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
         Assert.Equal(0, journal.UntrimmedSegments);
     }
 
+    [Fact]
+    public async Task A_ticket_names_its_entry_for_a_waiter_in_the_same_process_until_and_after_it_is_durable()
+    {
+        var options = Options.Create(new StorageOptions
+        {
+            ConnectionString = azurite.Azurite.ConnectionString,
+            TablePrefix = AzuriteFixture.NewPrefix(),
+            JournalFlushMs = 600_000,
+            JournalSegmentRecords = 1_000,
+            JournalConcurrency = 1,
+        });
+        await using var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
+        await journal.StartAsync("test", CancellationToken.None);
+
+        // Nothing to wait for, and a ticket the journal never gave: done, and never durable (503).
+        Assert.True(journal.ReceiptOf(0).Durable.IsCompletedSuccessfully);
+        Assert.False(await journal.ReceiptOf(1).Wait);
+
+        // The first entry goes alone at once; the rest gather behind it in one open segment.
+        var first = Append(journal, 1);
+        Assert.Equal(1, first.Ticket);
+        Assert.True(await first.Wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        var held = Enumerable.Range(2, 5).Select(i => Append(journal, i)).ToList();
+        Assert.Equal([2L, 3, 4, 5, 6], held.Select(r => r.Ticket));
+        await Task.Delay(300);
+
+        // A later waiter gets the same segment's wait, not yet complete; the durable one is done.
+        var late = journal.ReceiptOf(held[2].Ticket);
+        Assert.Same(held[2].Durable, late.Durable);
+        Assert.False(late.Wait.IsCompleted);
+        Assert.True(journal.ReceiptOf(first.Ticket).Wait.IsCompletedSuccessfully);
+        Assert.Equal(IngestResult.Success, await journal.ReceiptOf(first.Ticket).SettleAsync(IngestResult.Success));
+
+        await journal.CloseAsync(CancellationToken.None);
+        Assert.True(await late.Wait);
+        Assert.All(held, r => Assert.Equal(JournalReceipt.Done, journal.ReceiptOf(r.Ticket)));
+    }
+
+    [Fact]
+    public void Replay_keeps_the_segments_up_to_the_first_missing_one()
+    {
+        static List<(long Segment, List<JournalEntry> Entries)> Of(params long[] numbers) => [.. numbers.Select(n => (n, new List<JournalEntry>()))];
+
+        Assert.Equal([5L, 6, 7], JournalReplay.ContiguousPrefix(Of(5, 6, 7), out var none).Select(s => s.Segment));
+        Assert.Equal(0, none);
+        Assert.Equal([3L, 4], JournalReplay.ContiguousPrefix(Of(3, 4, 6, 7), out var two).Select(s => s.Segment));
+        Assert.Equal(2, two);
+        Assert.Equal([9L], JournalReplay.ContiguousPrefix(Of(9, 11), out var one).Select(s => s.Segment));
+        Assert.Equal(1, one);
+        Assert.Empty(JournalReplay.ContiguousPrefix(Of(), out var empty));
+        Assert.Equal(0, empty);
+    }
+
     private static JournalReceipt Append(IngestJournal journal, int seq)
     {
         var entry = new JournalEntry

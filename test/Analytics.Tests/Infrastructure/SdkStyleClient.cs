@@ -44,8 +44,14 @@ public sealed class SdkStyleClient(Func<Uri> server, string appKey)
         ];
     }
 
-    /// <summary>Sends every device's requests in order, devices side by side, until all are delivered or <paramref name="ct"/> fires.</summary>
-    public async Task RunAsync(IReadOnlyList<IReadOnlyList<string>> devices, int parallelism, CancellationToken ct)
+    /// <summary>
+    /// Sends every device's requests in order, devices side by side, until all are delivered or
+    /// <paramref name="ct"/> fires. With <paramref name="eventsTogether"/>, a device's consecutive
+    /// event requests go out at once (as an SDK with several queued requests and more than one
+    /// connection may send them), so the server holds several requests of one device at a time;
+    /// event counts do not depend on their order.
+    /// </summary>
+    public async Task RunAsync(IReadOnlyList<IReadOnlyList<string>> devices, int parallelism, CancellationToken ct, bool eventsTogether = false)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         var queue = new ConcurrentQueue<IReadOnlyList<string>>(devices);
@@ -53,9 +59,16 @@ public sealed class SdkStyleClient(Func<Uri> server, string appKey)
         {
             while (queue.TryDequeue(out var requests))
             {
-                foreach (var query in requests)
+                for (var i = 0; i < requests.Count; i++)
                 {
-                    await DeliverAsync(http, query, ct);
+                    var together = 1;
+                    while (eventsTogether && IsEvents(requests[i]) && i + together < requests.Count && IsEvents(requests[i + together]))
+                    {
+                        together++;
+                    }
+
+                    await Task.WhenAll(requests.Skip(i).Take(together).Select(q => DeliverAsync(http, q, ct)));
+                    i += together - 1;
                 }
             }
         });
@@ -92,6 +105,8 @@ public sealed class SdkStyleClient(Func<Uri> server, string appKey)
             await Task.Delay(200, ct);
         }
     }
+
+    private static bool IsEvents(string query) => query.Contains("&events=", StringComparison.Ordinal);
 
     private static bool IsTruthyResult(string body)
     {

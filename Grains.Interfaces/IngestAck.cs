@@ -1,0 +1,16 @@
+namespace Analytics.Grains;
+
+/// <summary>
+/// A device grain's answer to <see cref="IDeviceGrain.AppendAsync"/>: the request's outcome and,
+/// when the caller must still wait for the request to become durable in its own silo's journal,
+/// the journal ticket to wait for (0: nothing to wait for, <see cref="Result"/> is final).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Analytics.IngestAck")]
+public readonly record struct IngestAck
+{
+    /// <summary>What became of the request (final when <see cref="Ticket"/> is 0).</summary>
+    [Id(0)] public IngestResult Result { get; init; }
+
+    /// <summary>The journal ticket whose durability the answer still waits for; 0 for none.</summary>
+    [Id(1)] public long Ticket { get; init; }
+}
