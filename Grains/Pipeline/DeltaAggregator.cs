@@ -34,13 +34,22 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
         var epoch = entry.Request.Epoch;
         string? lastKey = null;
         CounterAccumulator? acc = null;
+
+        // A request's increments come in runs of one collection and year (a begin_session writes
+        // about 75): the key lookup, which hashes the app id and collection, runs once per run.
+        string? lastCollection = null;
+        var lastYear = 0;
         foreach (var item in inc.Items)
         {
-            var key = KeyOf(appId, item.Year, item.Collection);
-            if (!ReferenceEquals(key, lastKey))
+            if (!ReferenceEquals(item.Collection, lastCollection) || item.Year != lastYear)
             {
-                acc = Admitted(accumulatorFor(key), epoch);
-                lastKey = key;
+                var key = KeyOf(appId, item.Year, item.Collection);
+                (lastCollection, lastYear) = (item.Collection, item.Year);
+                if (!ReferenceEquals(key, lastKey))
+                {
+                    acc = Admitted(accumulatorFor(key), epoch);
+                    lastKey = key;
+                }
             }
 
             acc?.Add(item.Doc, item.Path, item.Value);
