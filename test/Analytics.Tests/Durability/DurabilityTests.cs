@@ -41,14 +41,12 @@ public sealed class DurabilityTests
     [Fact]
     public async Task A_storage_outage_answers_503_with_retry_after_and_loses_nothing()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        await using var proxy = new FaultProxy(azurite.Port);
-        var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
-        await using var server = await ServerProcess.StartAsync(viaProxy, environment: new Dictionary<string, string>
+        await using var storage = await ProxiedStorage.StartAsync(new Dictionary<string, string>
         {
             ["Analytics__Storage__JournalMaxPendingRecords"] = "300",
             ["Analytics__Storage__JournalCommitWaitMs"] = "2000",
         });
+        var (proxy, server) = (storage.Proxy, storage.Server);
         var (appId, appKey) = await CreateAppAsync(server);
         const int devices = 200;
         var client = new SdkStyleClient(() => server.BaseAddress, appKey);
@@ -81,13 +79,11 @@ public sealed class DurabilityTests
     [Fact]
     public async Task A_duplicate_of_a_request_not_yet_durable_is_answered_only_once_its_original_is()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        await using var proxy = new FaultProxy(azurite.Port);
-        var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
-        await using var server = await ServerProcess.StartAsync(viaProxy, environment: new Dictionary<string, string>
+        await using var storage = await ProxiedStorage.StartAsync(new Dictionary<string, string>
         {
             ["Analytics__Storage__JournalCommitWaitMs"] = "60000",
         });
+        var (proxy, server) = (storage.Proxy, storage.Server);
         var (appId, appKey) = await CreateAppAsync(server);
         var session = SdkStyleClient.Session("twice-in-flight", PreviousHour());
         using var http = server.Client();
@@ -119,15 +115,13 @@ public sealed class DurabilityTests
     [Fact]
     public async Task Without_durable_acks_requests_are_answered_during_an_outage_only_up_to_the_ack_ahead_bound()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        await using var proxy = new FaultProxy(azurite.Port);
-        var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
-        await using var server = await ServerProcess.StartAsync(viaProxy, environment: new Dictionary<string, string>
+        await using var storage = await ProxiedStorage.StartAsync(new Dictionary<string, string>
         {
             ["Analytics__Storage__DurableAcks"] = "false",
             ["Analytics__Storage__AckAheadRecords"] = "3",
             ["Analytics__Storage__JournalCommitWaitMs"] = "1500",
         });
+        var (proxy, server) = (storage.Proxy, storage.Server);
         var (appId, appKey) = await CreateAppAsync(server);
         var first = PreviousHour();
         var session = SdkStyleClient.Session("ahead", first);
@@ -203,6 +197,25 @@ public sealed class DurabilityTests
         await Task.Delay(600);
         Assert.Equal(1, Year((await api.ReadAsync(appId, "sessions")).Json)!["t"]!.GetValue<long>());
         Assert.Equal(1, Year((await api.ReadAsync(appId, "sessions")).Json)!["n"]!.GetValue<long>());
+    }
+
+    /// <summary>Azurite behind a <see cref="FaultProxy"/>, and the server using storage through it.</summary>
+    private sealed record ProxiedStorage(AzuriteProcess Azurite, FaultProxy Proxy, ServerProcess Server) : IAsyncDisposable
+    {
+        public static async Task<ProxiedStorage> StartAsync(Dictionary<string, string> environment)
+        {
+            var azurite = await AzuriteProcess.StartAsync();
+            var proxy = new FaultProxy(azurite.Port);
+            var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+            return new ProxiedStorage(azurite, proxy, await ServerProcess.StartAsync(viaProxy, environment: environment));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Server.DisposeAsync();
+            await Proxy.DisposeAsync();
+            await Azurite.DisposeAsync();
+        }
     }
 
     private static async Task<(string Id, string Key)> CreateAppAsync(ServerProcess server)

@@ -42,16 +42,7 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
     {
         // A flush interval far longer than the test: whatever becomes durable before the close
         // was cut by the lone-record or the full-segment rule.
-        var options = Options.Create(new StorageOptions
-        {
-            ConnectionString = azurite.Azurite.ConnectionString,
-            TablePrefix = AzuriteFixture.NewPrefix(),
-            JournalFlushMs = 600_000,
-            JournalSegmentRecords = 50,
-            JournalConcurrency = 1,
-        });
-        await using var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
-        await journal.StartAsync("test", CancellationToken.None);
+        await using var journal = await StartJournalAsync(segmentRecords: 50);
         var seq = 0;
 
         // One client, one request at a time: each is written on its own, at once.
@@ -81,16 +72,7 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_ticket_names_its_entry_for_a_waiter_in_the_same_process_until_and_after_it_is_durable()
     {
-        var options = Options.Create(new StorageOptions
-        {
-            ConnectionString = azurite.Azurite.ConnectionString,
-            TablePrefix = AzuriteFixture.NewPrefix(),
-            JournalFlushMs = 600_000,
-            JournalSegmentRecords = 1_000,
-            JournalConcurrency = 1,
-        });
-        await using var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
-        await journal.StartAsync("test", CancellationToken.None);
+        await using var journal = await StartJournalAsync(segmentRecords: 1_000);
 
         // Nothing to wait for, and a ticket the journal never gave: done, and never durable (503).
         Assert.True(journal.ReceiptOf(0).Durable.IsCompletedSuccessfully);
@@ -129,6 +111,22 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
         Assert.Equal(1, one);
         Assert.Empty(JournalReplay.ContiguousPrefix(Of(), out var empty));
         Assert.Equal(0, empty);
+    }
+
+    /// <summary>A started journal on Azurite whose flush interval is far longer than any test.</summary>
+    private async Task<IngestJournal> StartJournalAsync(int segmentRecords)
+    {
+        var options = Options.Create(new StorageOptions
+        {
+            ConnectionString = azurite.Azurite.ConnectionString,
+            TablePrefix = AzuriteFixture.NewPrefix(),
+            JournalFlushMs = 600_000,
+            JournalSegmentRecords = segmentRecords,
+            JournalConcurrency = 1,
+        });
+        var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
+        await journal.StartAsync("test", CancellationToken.None);
+        return journal;
     }
 
     private static JournalReceipt Append(IngestJournal journal, int seq)
