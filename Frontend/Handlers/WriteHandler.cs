@@ -5,6 +5,7 @@ using Analytics.Frontend.Http;
 using Analytics.Frontend.Ingest;
 using Analytics.Grains;
 using Analytics.Grains.Journal;
+using Analytics.Grains.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Frontend.Handlers;
@@ -14,9 +15,10 @@ namespace Analytics.Frontend.Handlers;
 /// normalisation into one <see cref="IngestRequest"/>, one device-grain call, and the answer
 /// once the request is durable. Co-hosted in a silo (<paramref name="journal"/> is that silo's),
 /// it waits for the durability of requests journaled there itself, so the device grain's turn
-/// ends at the append (docs/write-path.md).
+/// ends at the append (docs/write-path.md), unless <see cref="StorageOptions.WaitOutsideGrain"/>
+/// is off.
 /// </summary>
-public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options, IngestJournal? journal = null)
+public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options, IOptions<StorageOptions> storage, IngestJournal? journal = null)
 {
     /// <summary>Most items one <c>/i/bulk</c> may carry.</summary>
     public const int MaxBulkItems = 10_000;
@@ -27,6 +29,10 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
     private const string DuplicateInfo = "Request ignored: Duplicate request";
     private readonly ClientAddress _clientAddress = ClientAddress.From(options.Value.TrustedProxies);
     private readonly bool _cityData = options.Value.CityData;
+
+    // Off, every /i goes through IDeviceGrain.IngestAsync, which silos of versions before
+    // AppendAsync also serve: the setting for a rolling upgrade across that change (docs/operations.md).
+    private readonly IngestJournal? _journal = storage.Value.WaitOutsideGrain ? journal : null;
 
     /// <summary>Serves <c>/i</c>.</summary>
     public async Task IngestAsync(ApiContext api)
@@ -40,14 +46,14 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
 
         var device = devices.Get(DeviceKey(request));
         IngestResult result;
-        if (journal is null)
+        if (_journal is null)
         {
             result = await device.IngestAsync(request);
         }
         else
         {
-            var ack = await device.AppendAsync(request, journal.JournalId);
-            result = ack.Ticket == 0 ? ack.Result : await journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result);
+            var ack = await device.AppendAsync(request, _journal.JournalId);
+            result = ack.Ticket == 0 ? ack.Result : await _journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result);
         }
 
         await Answer(api, Status.Of(result));

@@ -52,7 +52,8 @@ public sealed class StorageOptions
     /// Whether a frontend co-hosted with the device grain's silo waits for the request's journal
     /// segment itself (the grain answers right after the append) instead of the grain waiting in
     /// its turn. Same durability guarantee, less CPU per request (docs/write-path.md); off only
-    /// to measure the difference.
+    /// to measure the difference, and for a rolling upgrade from a version without it: off, the
+    /// frontend calls only <c>IDeviceGrain.IngestAsync</c>, which older silos serve too.
     /// </summary>
     public bool WaitOutsideGrain { get; set; } = true;
 

@@ -76,12 +76,17 @@ public sealed class DurabilityTests
         await AssertExactAsync(server, appId, devices, probes: 1);
     }
 
-    [Fact]
-    public async Task A_duplicate_of_a_request_not_yet_durable_is_answered_only_once_its_original_is()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_duplicate_of_a_request_not_yet_durable_is_answered_only_once_its_original_is(bool waitOutsideGrain)
     {
+        // Both ways of waiting: the frontend waits for the journal ticket (the default), or the
+        // device grain waits in its turn (IngestAsync, as a separate frontend tier calls it).
         await using var storage = await ProxiedStorage.StartAsync(new Dictionary<string, string>
         {
             ["Analytics__Storage__JournalCommitWaitMs"] = "60000",
+            ["Analytics__Storage__WaitOutsideGrain"] = waitOutsideGrain ? "true" : "false",
         });
         var (proxy, server) = (storage.Proxy, storage.Server);
         var (appId, appKey) = await CreateAppAsync(server);
