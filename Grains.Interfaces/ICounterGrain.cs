@@ -16,9 +16,11 @@ public interface ICounterGrain : IGrainWithStringKey
     /// Reads documents <paramref name="docs"/> (all documents when null) and the meta sets. It
     /// interleaves with everything, so a dashboard read never waits behind a checkpoint's Table
     /// write; it copies in-memory state in one synchronous turn and changes nothing.
+    /// <paramref name="docs"/> is <c>[Immutable]</c> for the reason given on
+    /// <see cref="IDeviceGrain.IngestManyAsync"/>: no copier built per reference.
     /// </summary>
     [AlwaysInterleave]
-    Task<CounterSnapshot> ReadAsync(string[]? docs);
+    Task<CounterSnapshot> ReadAsync([Immutable] string[]? docs);
 
     /// <summary>Writes dirty documents now and returns the durable watermark of <paramref name="journalId"/>.</summary>
     Task<long> FlushAsync(string journalId);

@@ -18,5 +18,10 @@ public interface IDeviceGrain : IGrainWithStringKey
     Task<IngestAck> AppendAsync(IngestRequest request, string callerJournal);
 
     /// <summary>Applies the requests of one bulk batch in order; one result per request.</summary>
-    Task<IngestResult[]> IngestManyAsync(IngestRequest[] requests);
+    /// <remarks>
+    /// <paramref name="requests"/> is <c>[Immutable]</c> (neither side changes the array after the
+    /// call): otherwise the generated reference would build an array copier through reflection
+    /// each time a reference to a device grain is made, i.e. for every <c>/i</c> request.
+    /// </remarks>
+    Task<IngestResult[]> IngestManyAsync([Immutable] IngestRequest[] requests);
 }

@@ -28,6 +28,18 @@ public sealed class MetricsEndpointTests(ServerFixture fixture)
             return Sample(after, "analytics_grain_calls_total", "grain=\"device\"") - device >= 3;
         }, TimeSpan.FromSeconds(10)), "device grain calls did not grow by the three requests");
         Assert.True(Sample(after, "analytics_storage_transactions_total", "op=\"journal-write\"") > journal);
+
+        // The per-call instruments nobody acts on are not listened to (Telemetry.PerCallInstrumentsDropped);
+        // activations, grain-call latency and HTTP durations are.
+        var names = after.Split('\n').Where(l => l.Length > 0 && l[0] != '#').Select(l => l[..l.IndexOfAny([' ', '{'])]).ToHashSet();
+        Assert.DoesNotContain(names, n => n.StartsWith("orleans_directory_lookups_", StringComparison.Ordinal)
+            || n.StartsWith("orleans_directory_registrations_single_act_", StringComparison.Ordinal)
+            || n.StartsWith("orleans_directory_unregistrations_", StringComparison.Ordinal)
+            || n.StartsWith("aspnetcore_memory_pool_", StringComparison.Ordinal)
+            || n.StartsWith("aspnetcore_routing_match_attempts", StringComparison.Ordinal));
+        Assert.Contains("orleans_catalog_activations", names);
+        Assert.Contains("orleans_app_requests_latency_milliseconds_count", names);
+        Assert.Contains("http_server_request_duration_seconds_count", names);
     }
 
     private static async Task<string> ScrapeAsync(CountlyClient api) => await api.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
