@@ -1,5 +1,6 @@
 using Analytics.Frontend;
 using Analytics.Frontend.Host;
+using Analytics.Grains.Storage;
 
 // The HTTP API as its own tier: an Orleans client of the silos (issue 7), same behaviour as
 // the frontend co-hosted in each silo.
@@ -7,6 +8,8 @@ using Analytics.Frontend.Host;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.UseOrleansClient(client => ClientSetup.Configure(client, builder.Configuration));
 builder.Services.AddSingleton<IServerReadiness, ClientReadiness>();
+// WaitOutsideGrain and JournalCommitWaitMs: how this tier waits for the silos' journals.
+builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section));
 builder.Services.AddAnalyticsFrontend(builder.Configuration);
 builder.Services.AddAnalyticsTelemetry(builder.Configuration, "analytics-frontend");
 

@@ -6,6 +6,7 @@ using Analytics.Frontend.Http;
 using Analytics.Frontend.Ingest;
 using Analytics.Frontend.Pages;
 using Analytics.Grains;
+using Analytics.Grains.Journal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,7 @@ public static class FrontendExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AccountsCache>());
         services.AddSingleton<GeoLocator>();
         services.TryAddSingleton(typeof(GrainRefs<>));
+        services.AddSingleton<RemoteJournalWaits>();
         services.AddSingleton<WriteHandler>();
         services.AddSingleton<AppsHandler>();
         services.AddSingleton<UsersHandler>();

@@ -13,9 +13,18 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// Applies one request and, when this grain's journal is <paramref name="callerJournal"/> (the
     /// caller runs in the same silo process), answers as soon as the request is journaled, with
     /// the ticket the caller then waits for itself (docs/write-path.md, "The durability wait");
-    /// otherwise completes like <see cref="IngestAsync"/>, with ticket 0.
+    /// otherwise completes like <see cref="IngestAsync"/>, with ticket 0. Frontends now call
+    /// <see cref="JournalAsync"/>; this stays for frontends of the previous version during a rolling upgrade.
     /// </summary>
     Task<IngestAck> AppendAsync(IngestRequest request, string callerJournal);
+
+    /// <summary>
+    /// Applies one request and answers as soon as it is journaled: with the ticket to wait for,
+    /// the journal that gave it and that journal's <see cref="IJournalWatch"/>, so that any caller
+    /// waits for the durability itself (the co-hosted frontend in its own journal, others through
+    /// the watch) and the grain's turn ends at the append. Ticket 0: the result is final.
+    /// </summary>
+    Task<IngestAck> JournalAsync(IngestRequest request);
 
     /// <summary>Applies the requests of one bulk batch in order; one result per request.</summary>
     /// <remarks>

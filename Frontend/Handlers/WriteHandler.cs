@@ -13,12 +13,12 @@ namespace Analytics.Frontend.Handlers;
 /// <summary>
 /// The SDK write API <c>/i</c> and <c>/i/bulk</c> (spec §1): Countly's checks in its order,
 /// normalisation into one <see cref="IngestRequest"/>, one device-grain call, and the answer
-/// once the request is durable. Co-hosted in a silo (<paramref name="journal"/> is that silo's),
-/// it waits for the durability of requests journaled there itself, so the device grain's turn
-/// ends at the append (docs/write-path.md), unless <see cref="StorageOptions.WaitOutsideGrain"/>
-/// is off.
+/// once the request is durable. It waits for that durability itself, so the device grain's turn
+/// ends at the append (docs/write-path.md): in its own silo's journal when co-hosted
+/// (<paramref name="journal"/>) and the device's grain is there too, through the other silo's
+/// <see cref="IJournalWatch"/> otherwise, unless <see cref="StorageOptions.WaitOutsideGrain"/> is off.
 /// </summary>
-public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options, IOptions<StorageOptions> storage, IngestJournal? journal = null)
+public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache accounts, GeoLocator geo, EventGate gate, AppRateLimiter limiter, IOptions<FrontendOptions> options, IOptions<StorageOptions> storage, RemoteJournalWaits remote, IngestJournal? journal = null)
 {
     /// <summary>Most items one <c>/i/bulk</c> may carry.</summary>
     public const int MaxBulkItems = 10_000;
@@ -31,8 +31,9 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
     private readonly bool _cityData = options.Value.CityData;
 
     // Off, every /i goes through IDeviceGrain.IngestAsync, which silos of versions before
-    // AppendAsync also serve: the setting for a rolling upgrade across that change (docs/operations.md).
-    private readonly IngestJournal? _journal = storage.Value.WaitOutsideGrain ? journal : null;
+    // JournalAsync also serve: the setting for a rolling upgrade across that change (docs/operations.md).
+    private readonly bool _waitOutsideGrain = storage.Value.WaitOutsideGrain;
+    private readonly TimeSpan _commitWait = TimeSpan.FromMilliseconds(storage.Value.JournalCommitWaitMs);
 
     /// <summary>Serves <c>/i</c>.</summary>
     public async Task IngestAsync(ApiContext api)
@@ -45,18 +46,27 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         }
 
         var device = devices.Get(DeviceKey(request));
-        IngestResult result;
-        if (_journal is null)
+        var result = _waitOutsideGrain ? await SettleAsync(await device.JournalAsync(request)) : await device.IngestAsync(request);
+        await Answer(api, Status.Of(result));
+    }
+
+    /// <summary>The answer to a request journaled with <paramref name="ack"/>, once that is durable (or <see cref="IngestResult.Pending"/>).</summary>
+    private async ValueTask<IngestResult> SettleAsync(IngestAck ack)
+    {
+        if (ack.Ticket == 0)
         {
-            result = await device.IngestAsync(request);
-        }
-        else
-        {
-            var ack = await device.AppendAsync(request, _journal.JournalId);
-            result = ack.Ticket == 0 ? ack.Result : await _journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result);
+            return ack.Result;
         }
 
-        await Answer(api, Status.Of(result));
+        if (journal is not null && string.Equals(ack.Journal, journal.JournalId, StringComparison.Ordinal))
+        {
+            return await journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result);
+        }
+
+        // Another process's journal: a ticket without a journal to ask never counts as durable.
+        return ack.Journal is { } other && ack.Watch is { } watch && await remote.WaitAsync(other, watch, ack.Ticket, _commitWait)
+            ? ack.Result
+            : IngestResult.Pending;
     }
 
     /// <summary>Serves <c>/i/bulk</c>.</summary>

@@ -16,7 +16,7 @@ namespace Analytics.Grains.Devices;
 // The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
 [Orleans.Dashboard.NoProfiling]
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRefs<IDeviceBucketGrain> buckets, IOptions<StorageOptions> options) : Grain, IDeviceGrain
+public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveTracker live, GrainRefs<IDeviceBucketGrain> buckets, IOptions<StorageOptions> options) : Grain, IDeviceGrain
 {
     private string _appId = null!;
     private string _deviceId = null!;
@@ -72,6 +72,8 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
 
     /// <inheritdoc />
     /// <remarks>
+    /// Served for frontends of the previous version (rolling upgrades); current ones call
+    /// <see cref="IDeviceGrain.JournalAsync"/>.
     /// The co-hosted frontend waits for the journal itself: the grain's turn ends right after the
     /// append instead of resuming on its scheduler when the segment commits (about 55 us of CPU
     /// per request in the load benchmark, docs/performance.md item 18), and the device's next
@@ -96,6 +98,26 @@ public sealed class DeviceGrain(IngestJournal journal, LiveTracker live, GrainRe
         }
 
         return new IngestAck { Result = await receipt.SettleAsync(applied.Result) };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every caller waits for the journal itself (docs/write-path.md, "The durability wait"):
+    /// the co-hosted frontend in its own journal when the ticket is from it, any other (a
+    /// frontend on another silo or in the separate tier) through <see cref="IngestAck.Watch"/>.
+    /// </remarks>
+    Task<IngestAck> IDeviceGrain.JournalAsync(IngestRequest request)
+    {
+        var applied = Apply(request, inBulk: false);
+        if (applied.Receipt is not { } receipt)
+        {
+            return Task.FromResult(new IngestAck { Result = applied.Result });
+        }
+
+        // Ticket 0 (a duplicate of a request already durable) makes the result final.
+        return Task.FromResult(receipt.Ticket == 0
+            ? new IngestAck { Result = applied.Result }
+            : new IngestAck { Result = applied.Result, Ticket = receipt.Ticket, Journal = journal.JournalId, Watch = watch.Reference });
     }
 
     async Task<IngestResult[]> IDeviceGrain.IngestManyAsync(IngestRequest[] requests)

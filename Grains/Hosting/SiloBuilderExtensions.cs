@@ -19,6 +19,8 @@ public static class SiloBuilderExtensions
         var services = builder.Services;
         services.AddSingleton<TableStore>();
         services.AddSingleton<IngestJournal>();
+        services.AddSingleton<JournalWatch>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JournalWatch>());
         services.AddSingleton(sp => new DeltaAggregator(
             sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TableStore>(), sp.GetRequiredService<IngestJournal>().JournalId,
             sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<ILogger<DeltaAggregator>>()));

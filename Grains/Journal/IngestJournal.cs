@@ -72,6 +72,18 @@ public sealed partial class IngestJournal : IAsyncDisposable
     /// <summary>This journal's id (its partition in the journal table).</summary>
     public string JournalId { get; }
 
+    /// <summary>The newest ticket that is durable (every older one is too); 0 before the first.</summary>
+    public long DurableTicket
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _durableTicket;
+            }
+        }
+    }
+
     /// <summary>
     /// Delivered segments not yet trimmed: some counter document or device state they carry is
     /// still only in memory (and in these segments). Zero once everything accepted is written

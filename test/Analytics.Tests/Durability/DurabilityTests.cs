@@ -77,18 +77,20 @@ public sealed class DurabilityTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_duplicate_of_a_request_not_yet_durable_is_answered_only_once_its_original_is(bool waitOutsideGrain)
+    [InlineData(Waiter.Frontend)]
+    [InlineData(Waiter.Grain)]
+    [InlineData(Waiter.SeparateFrontend)]
+    public async Task A_duplicate_of_a_request_not_yet_durable_is_answered_only_once_its_original_is(Waiter waiter)
     {
-        // Both ways of waiting: the frontend waits for the journal ticket (the default), or the
-        // device grain waits in its turn (IngestAsync, as a separate frontend tier calls it).
+        // Every way of waiting: the co-hosted frontend waits for the ticket in its own journal
+        // (the default), the device grain waits in its turn (WaitOutsideGrain off), or a frontend
+        // in another process waits through the silo's journal watch.
         await using var storage = await ProxiedStorage.StartAsync(new Dictionary<string, string>
         {
             ["Analytics__Storage__JournalCommitWaitMs"] = "60000",
-            ["Analytics__Storage__WaitOutsideGrain"] = waitOutsideGrain ? "true" : "false",
-        });
-        var (proxy, server) = (storage.Proxy, storage.Server);
+            ["Analytics__Storage__WaitOutsideGrain"] = waiter == Waiter.Grain ? "false" : "true",
+        }, separateFrontend: waiter == Waiter.SeparateFrontend);
+        var (proxy, server) = (storage.Proxy, storage.Frontend);
         var (appId, appKey) = await CreateAppAsync(server);
         var session = SdkStyleClient.Session("twice-in-flight", PreviousHour());
         using var http = server.Client();
@@ -204,19 +206,58 @@ public sealed class DurabilityTests
         Assert.Equal(1, Year((await api.ReadAsync(appId, "sessions")).Json)!["n"]!.GetValue<long>());
     }
 
-    /// <summary>Azurite behind a <see cref="FaultProxy"/>, and the server using storage through it.</summary>
-    private sealed record ProxiedStorage(AzuriteProcess Azurite, FaultProxy Proxy, ServerProcess Server) : IAsyncDisposable
+    /// <summary>Who waits for a request's journal segment before it is answered.</summary>
+    public enum Waiter
     {
-        public static async Task<ProxiedStorage> StartAsync(Dictionary<string, string> environment)
+        /// <summary>The frontend co-hosted in the device grain's silo, in its own journal.</summary>
+        Frontend,
+
+        /// <summary>The device grain, in its turn (<c>WaitOutsideGrain=false</c>).</summary>
+        Grain,
+
+        /// <summary>A frontend in another process (the separate tier), through the silo's journal watch.</summary>
+        SeparateFrontend,
+    }
+
+    /// <summary>
+    /// Azurite behind a <see cref="FaultProxy"/>, and the server using storage through it; with
+    /// <c>separateFrontend</c>, a silo and a separate frontend process (an Orleans client) on a
+    /// cluster whose every table, membership included, is behind the proxy.
+    /// </summary>
+    private sealed record ProxiedStorage(AzuriteProcess Azurite, FaultProxy Proxy, ServerProcess Server, ServerProcess? SeparateFrontend = null) : IAsyncDisposable
+    {
+        /// <summary>Where HTTP requests go: the separate frontend if there is one, else the server.</summary>
+        public ServerProcess Frontend => SeparateFrontend ?? Server;
+
+        public static async Task<ProxiedStorage> StartAsync(Dictionary<string, string> environment, bool separateFrontend = false)
         {
             var azurite = await AzuriteProcess.StartAsync();
             var proxy = new FaultProxy(azurite.Port);
             var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
-            return new ProxiedStorage(azurite, proxy, await ServerProcess.StartAsync(viaProxy, environment: environment));
+            if (!separateFrontend)
+            {
+                return new ProxiedStorage(azurite, proxy, await ServerProcess.StartAsync(viaProxy, environment: environment));
+            }
+
+            var prefix = AzuriteFixture.NewPrefix();
+            var clustered = ServerProcess.Clustered(prefix);
+            foreach (var (name, value) in environment)
+            {
+                clustered[name] = value;
+            }
+
+            var silo = await ServerProcess.StartAsync(viaProxy, prefix, clustered);
+            var frontend = await ServerProcess.StartAsync(viaProxy, prefix, clustered, silo.AdminKey, ServerProcess.FrontendDll());
+            return new ProxiedStorage(azurite, proxy, silo, frontend);
         }
 
         public async ValueTask DisposeAsync()
         {
+            if (SeparateFrontend is not null)
+            {
+                await SeparateFrontend.DisposeAsync();
+            }
+
             await Server.DisposeAsync();
             await Proxy.DisposeAsync();
             await Azurite.DisposeAsync();

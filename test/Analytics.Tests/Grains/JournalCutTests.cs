@@ -113,6 +113,112 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
         Assert.Equal(0, empty);
     }
 
+    [Fact]
+    public async Task A_frontend_in_another_process_waits_through_the_watch_with_one_call_for_a_whole_segment()
+    {
+        await using var journal = await StartJournalAsync(segmentRecords: 1_000);
+        var watch = new CountingWatch(new JournalWatch(journal, null!));
+        var waits = new RemoteJournalWaits(NullLogger<RemoteJournalWaits>.Instance);
+        Assert.True(await Append(journal, 1).Wait.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // Twenty requests journaled by device grains of that silo, waited for in any order. The
+        // first may still be written alone; the others gather behind it in the open segment.
+        var held = Enumerable.Range(2, 20).Select(i => Append(journal, i)).ToList();
+        var waiting = held.Select(r => waits.WaitAsync(journal.JournalId, watch, r.Ticket, TimeSpan.FromSeconds(30))).Reverse().ToList();
+        await Task.Delay(500);
+        Assert.All(waiting.Take(19), w => Assert.False(w.IsCompleted, "answered before its segment was written"));
+        Assert.InRange(watch.Calls, 1, 2);
+
+        // One call waits for the whole open segment, however many requests wait on it.
+        await journal.CloseAsync(CancellationToken.None);
+        Assert.All(await Task.WhenAll(waiting), Assert.True);
+        var calls = watch.Calls;
+        Assert.InRange(calls, 1, 2);
+
+        // A ticket at or below the newest durable one seen is answered without asking again.
+        Assert.True(await waits.WaitAsync(journal.JournalId, watch, held[0].Ticket, TimeSpan.FromSeconds(30)));
+        Assert.Equal(calls, watch.Calls);
+    }
+
+    [Fact]
+    public async Task A_wait_through_a_watch_is_false_when_the_journal_is_unknown_unreachable_or_too_slow()
+    {
+        await using var journal = await StartJournalAsync(segmentRecords: 1_000);
+        var watch = new JournalWatch(journal, null!);
+        var waits = new RemoteJournalWaits(NullLogger<RemoteJournalWaits>.Instance);
+        Assert.True(await Append(journal, 1).Wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        var held = Enumerable.Range(2, 10).Select(i => Append(journal, i)).ToList()[^1];
+
+        // A journal the watch's silo does not have (it restarted since): never durable there.
+        Assert.False(await waits.WaitAsync("journal-of-before-a-restart", watch, held.Ticket, TimeSpan.FromSeconds(30)));
+
+        // A silo that cannot be reached; then a wait on it asks anew (and fails again).
+        var unreachable = new FailingWatch();
+        Assert.False(await waits.WaitAsync("unreachable", unreachable, 1, TimeSpan.FromSeconds(30)));
+        Assert.False(await waits.WaitAsync("unreachable", unreachable, 1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(2, unreachable.Calls);
+
+        // Storage too slow for the caller: false, and the record stays queued until written.
+        Assert.False(await waits.WaitAsync(journal.JournalId, watch, held.Ticket, TimeSpan.FromMilliseconds(300)));
+        await journal.CloseAsync(CancellationToken.None);
+        Assert.True(await waits.WaitAsync(journal.JournalId, watch, held.Ticket, TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_call_to_the_watch_that_goes_unanswered_is_asked_again_instead_of_holding_its_waiters()
+    {
+        await using var journal = await StartJournalAsync(segmentRecords: 1_000);
+        var watch = new LosingWatch(new JournalWatch(journal, null!));
+        var waits = new RemoteJournalWaits(NullLogger<RemoteJournalWaits>.Instance);
+        var first = Append(journal, 1);
+        Assert.True(await first.Wait.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // The first call's message is lost (its gateway died): no answer, no error, ever.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await waits.WaitAsync(journal.JournalId, watch, first.Ticket, TimeSpan.FromSeconds(30)));
+        Assert.InRange(started.ElapsedMilliseconds, RemoteJournalWaits.AskDeadlineMs - 100, RemoteJournalWaits.AskDeadlineMs + 5_000);
+        Assert.Equal(2, watch.Calls);
+    }
+
+    /// <summary>A watch that counts the calls made to it.</summary>
+    private sealed class CountingWatch(IJournalWatch inner) : IJournalWatch
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public Task<long> DurableTicketAsync(string journalId, long ticket, int maxWaitMs)
+        {
+            Interlocked.Increment(ref _calls);
+            return inner.DurableTicketAsync(journalId, ticket, maxWaitMs);
+        }
+    }
+
+    /// <summary>A watch whose first call is never answered (a message lost with its gateway); later calls are.</summary>
+    private sealed class LosingWatch(IJournalWatch inner) : IJournalWatch
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public Task<long> DurableTicketAsync(string journalId, long ticket, int maxWaitMs) =>
+            Interlocked.Increment(ref _calls) == 1 ? new TaskCompletionSource<long>().Task : inner.DurableTicketAsync(journalId, ticket, maxWaitMs);
+    }
+
+    /// <summary>A watch whose silo is gone: every call fails as Orleans fails calls to a dead silo.</summary>
+    private sealed class FailingWatch : IJournalWatch
+    {
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public Task<long> DurableTicketAsync(string journalId, long ticket, int maxWaitMs)
+        {
+            Interlocked.Increment(ref _calls);
+            return Task.FromException<long>(new SiloUnavailableException("gone"));
+        }
+    }
+
     /// <summary>A started journal on Azurite whose flush interval is far longer than any test.</summary>
     private async Task<IngestJournal> StartJournalAsync(int segmentRecords)
     {
