@@ -9,6 +9,7 @@
 #                [--rounds R] [--apps A]
 #                [--hot-share F] [--malformed F] [--window W] [--driver wrk|dotnet]
 #                [--warmup S] [--dashboard-rate R] [--counters] [--keep-lines] [--out DIR]
+#                [--frontend-tier]
 #
 # Defaults: 100,000 devices per round, 256 connections, 30 s, 2 rounds after a 5 s warm-up of
 # both targets, 5 apps (50% hot), 5% malformed requests, wrk. Short runs while the machine is
@@ -16,12 +17,15 @@
 #   bench/run.sh --devices 10000 --duration 10
 # A million devices through the server (the baseline rounds need not be as long):
 #   bench/run.sh --devices 1000000 --rounds 1 --duration 1800 --baseline-duration 30
+# --frontend-tier: the load goes to a separate frontend process (Frontend.Host, an Orleans
+# client) in front of the silo, so every device-grain call crosses processes; "server" figures
+# are the silo's, the frontend's CPU is listed as "frontend".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 DEVICES=100000 CONNECTIONS=256 DURATION=30 ROUNDS=2 APPS=5 HOT=0.5 MALFORMED=0.05 WINDOW=8
-DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=20 BASE_DURATION=""
+DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=20 BASE_DURATION="" FRONTEND_TIER=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) DEVICES="$2"; shift 2 ;;
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
     --counters) COUNTERS=1; shift ;;
     --keep-lines) KEEP=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
+    --frontend-tier) FRONTEND_TIER=1; shift ;;
     -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -65,7 +70,7 @@ OUT=$(cd "$OUT" && pwd)
 echo "Results in $OUT"
 
 echo "Building Release (warnings are errors)..."
-for p in Silo/Silo.csproj bench/Baseline/Baseline.csproj bench/Load/Load.csproj; do
+for p in Silo/Silo.csproj Frontend.Host/Frontend.Host.csproj bench/Baseline/Baseline.csproj bench/Load/Load.csproj; do
   dotnet build "$ROOT/$p" -c Release -nologo -v q -warnaserror >"$OUT/build.log" 2>&1 || { cat "$OUT/build.log"; exit 2; }
 done
 LOAD=(dotnet "$ROOT/bench/Load/bin/Release/net10.0/Analytics.Bench.Load.dll")
@@ -75,9 +80,9 @@ if [ "$COUNTERS" = 1 ] && [ ! -x "$ROOT/bench/.tools/dotnet-counters" ]; then
   dotnet tool install --tool-path "$ROOT/bench/.tools" dotnet-counters --version 10.0.750501 >/dev/null
 fi
 
-AZ_PID="" SERVER_PID="" BASE_PID="" MON_PID="" LOAD_PID="" COUNTERS_PID=""
+AZ_PID="" SERVER_PID="" FRONT_PID="" BASE_PID="" MON_PID="" LOAD_PID="" COUNTERS_PID=""
 cleanup() {
-  for p in "$LOAD_PID" "$MON_PID" "$COUNTERS_PID" "$BASE_PID"; do
+  for p in "$LOAD_PID" "$MON_PID" "$COUNTERS_PID" "$BASE_PID" "$FRONT_PID"; do
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
   done
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -106,17 +111,36 @@ PREFIX="bench$(date +%s)"
 # Started in its output folder, as in the container image (WORKDIR /app): ASP.NET Core reads
 # appsettings.json from the working directory, so started elsewhere the silo would run without
 # Silo/appsettings.json (log levels among others) and log every request.
-(cd "$ROOT/Silo/bin/Release/net10.0" && \
-  Analytics__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZ_PORT/devstoreaccount1;" \
-  Analytics__Storage__TablePrefix="$PREFIX" Analytics__AdminApiKey="$ADMIN_KEY" ANALYTICS_DATA_DIR="$OUT/data" \
-  exec dotnet Analytics.Silo.dll --urls "$SERVER") >"$OUT/server.log" 2>&1 &
+export Analytics__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:$AZ_PORT/devstoreaccount1;"
+export Analytics__Storage__TablePrefix="$PREFIX" Analytics__AdminApiKey="$ADMIN_KEY" ANALYTICS_DATA_DIR="$OUT/data"
+if [ "$FRONTEND_TIER" = 1 ]; then
+  export Analytics__Cluster__Clustering=azuretable Analytics__Cluster__AdvertisedAddress=127.0.0.1 Analytics__Cluster__ClusterId="bench-$PREFIX"
+  SILO_ENV=(Analytics__Cluster__SiloPort="$(free_port)" Analytics__Cluster__GatewayPort="$(free_port)")
+else
+  SILO_ENV=()
+fi
+(cd "$ROOT/Silo/bin/Release/net10.0" && exec env "${SILO_ENV[@]+"${SILO_ENV[@]}"}" dotnet Analytics.Silo.dll --urls "$SERVER") >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
-for i in $(seq 1 600); do
-  if curl -sf "$SERVER/o/ping" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$i" = 600 ]; then echo "the server did not start; see $OUT/server.log" >&2; tail -20 "$OUT/server.log" >&2; exit 2; fi
-  sleep 0.1
-done
-"${LOAD[@]}" setup --url "$SERVER" --api-key "$ADMIN_KEY" --apps "$APPS" --hot-share "$HOT" --out "$OUT/apps.json"
+# $1 = URL, $2 = pid, $3 = log
+wait_ping() {
+  for i in $(seq 1 600); do
+    if curl -sf "$1/o/ping" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$2" 2>/dev/null || [ "$i" = 600 ]; then echo "$1 did not start; see $3" >&2; tail -20 "$3" >&2; exit 2; fi
+    sleep 0.1
+  done
+}
+wait_ping "$SERVER" "$SERVER_PID" "$OUT/server.log"
+# Where the load and the dashboard reads go: the silo, or the separate frontend in front of it.
+TARGET="$SERVER"
+PIDS_EXTRA=()
+if [ "$FRONTEND_TIER" = 1 ]; then
+  TARGET="http://127.0.0.1:$(free_port)"
+  (cd "$ROOT/Frontend.Host/bin/Release/net10.0" && exec dotnet Analytics.Frontend.Host.dll --urls "$TARGET") >"$OUT/frontend.log" 2>&1 &
+  FRONT_PID=$!
+  wait_ping "$TARGET" "$FRONT_PID" "$OUT/frontend.log"
+  PIDS_EXTRA=(--pid "frontend=$FRONT_PID")
+fi
+"${LOAD[@]}" setup --url "$TARGET" --api-key "$ADMIN_KEY" --apps "$APPS" --hot-share "$HOT" --out "$OUT/apps.json"
 HOT_APP=$(jq -r '.apps[0].id' "$OUT/apps.json")
 
 BASE_PORT=$(free_port)
@@ -174,15 +198,15 @@ if [ "$WARMUP" -gt 0 ]; then
   # The dashboard reads run in the warm-up too, so that the server's read path is compiled
   # before round 1 measures it (without this, round 1's first reads paid for the JIT).
   rm -f "$OUT/load.pid" "$WD/load.finished"
-  "${LOAD[@]}" monitor --url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$WARMUP" --rate "$DASH_RATE" --stop-file "$WD/load.finished" \
-    --pid "server=$SERVER_PID" --out "$WD/monitor.json" >/dev/null 2>&1 &
+  "${LOAD[@]}" monitor --url "$TARGET" --metrics-url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$WARMUP" --rate "$DASH_RATE" --stop-file "$WD/load.finished" \
+    --pid "server=$SERVER_PID" "${PIDS_EXTRA[@]+"${PIDS_EXTRA[@]}"}" --out "$WD/monitor.json" >/dev/null 2>&1 &
   MON_PID=$!
-  run_load "$SERVER" "$WD/lines" "$WD/server.json" 0
+  run_load "$TARGET" "$WD/lines" "$WD/server.json" 0
   touch "$WD/load.finished"
   wait "$MON_PID" || true
   MON_PID=""
   DURATION=$SAVED_DURATION
-  [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$SERVER" --lines "$WD/lines" --result "$WD/server.json" >/dev/null
+  [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$TARGET" --lines "$WD/lines" --result "$WD/server.json" >/dev/null
   "${LOAD[@]}" tally --apps "$OUT/apps.json" --lines "$WD/lines" --result "$WD/server.json" --out "$WD/expected.json" >/dev/null
   EXPECTED+=(--expected "$WD/expected.json")
   [ "$KEEP" = 1 ] || rm -rf "$WD/lines"
@@ -205,8 +229,8 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "Round $r/$ROUNDS: server, ${DURATION} s..."
   curl -sf "$SERVER/metrics" >"$RD/metrics-before.txt"
   rm -f "$OUT/load.pid" "$RD/load.finished"
-  "${LOAD[@]}" monitor --url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$DURATION" --rate "$DASH_RATE" --stop-file "$RD/load.finished" \
-    --pid "server=$SERVER_PID" --pid "azurite=$AZ_PID" --pid "baseline=$BASE_PID" --pid "load=@$OUT/load.pid" --out "$RD/monitor.json" &
+  "${LOAD[@]}" monitor --url "$TARGET" --metrics-url "$SERVER" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$DURATION" --rate "$DASH_RATE" --stop-file "$RD/load.finished" \
+    --pid "server=$SERVER_PID" "${PIDS_EXTRA[@]+"${PIDS_EXTRA[@]}"}" --pid "azurite=$AZ_PID" --pid "baseline=$BASE_PID" --pid "load=@$OUT/load.pid" --out "$RD/monitor.json" &
   MON_PID=$!
   if [ "$COUNTERS" = 1 ]; then
     timeout $((DURATION + 30)) "$ROOT/bench/.tools/dotnet-counters" collect -p "$SERVER_PID" --refresh-interval 1 --format csv \
@@ -214,13 +238,13 @@ for r in $(seq 1 "$ROUNDS"); do
       --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft.Orleans >"$RD/counters.log" 2>&1 </dev/null &
     COUNTERS_PID=$!
   fi
-  run_load "$SERVER" "$RD/lines" "$RD/server.json" 0
+  run_load "$TARGET" "$RD/lines" "$RD/server.json" 0
   touch "$RD/load.finished"
   wait "$MON_PID" || true
   MON_PID=""
   if [ -n "$COUNTERS_PID" ]; then wait "$COUNTERS_PID" || true; COUNTERS_PID=""; fi
   curl -sf "$SERVER/metrics" >"$RD/metrics-after.txt"
-  [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$SERVER" --lines "$RD/lines" --result "$RD/server.json"
+  [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$TARGET" --lines "$RD/lines" --result "$RD/server.json"
   "${LOAD[@]}" tally --apps "$OUT/apps.json" --lines "$RD/lines" --result "$RD/server.json" --out "$RD/expected.json"
   EXPECTED+=(--expected "$RD/expected.json")
   echo "  server: $(jq -r '"\(.rps|floor) req/s, p99 \(.latencyUs.p99/1000) ms, 5xx \(.status5xx)"' "$RD/server.json")"

@@ -18,6 +18,9 @@ public static class MonitorCommand
     public static async Task<int> RunAsync(CommandLine cl)
     {
         var url = cl.Required("url").TrimEnd('/');
+
+        // The silo's /metrics when the reads go through a separate frontend (--frontend-tier).
+        var metricsUrl = (cl.Optional("metrics-url") ?? url).TrimEnd('/');
         var apiKey = cl.Required("api-key");
         var appId = cl.Required("app-id");
         var duration = TimeSpan.FromSeconds(cl.Double("duration", 10));
@@ -105,7 +108,7 @@ public static class MonitorCommand
             {
                 try
                 {
-                    var text = await http.GetStringAsync($"{url}/metrics");
+                    var text = await http.GetStringAsync($"{metricsUrl}/metrics");
                     var heap = Prometheus.HeapBytes(text);
                     if (firstScrape)
                     {
