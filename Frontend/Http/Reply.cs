@@ -22,8 +22,16 @@ public static partial class Reply
     /// <summary>Whether <paramref name="callback"/> is a plain JavaScript identifier path (the only JSONP names accepted).</summary>
     public static bool IsValidCallback(string callback) => callback.Length <= 128 && CallbackPattern().IsMatch(callback);
 
+    // The answer to nearly every /i request, written as it is instead of through a JSON writer
+    // (a closure, a buffer and a writer per request).
+    private static readonly byte[] SuccessBody = """{"result":"Success"}"""u8.ToArray();
+
     /// <summary>Writes <c>{"result": message}</c> with <paramref name="status"/>.</summary>
     public static Task MessageAsync(HttpContext context, int status, string message, string? callback = null) =>
+        callback is null && status == 200 && message == "Success" ? WriteBytesAsync(context, status, SuccessBody) : WriteMessageAsync(context, status, message, callback);
+
+    // Apart from MessageAsync: the closure over the message would be allocated on entry, fast path or not.
+    private static Task WriteMessageAsync(HttpContext context, int status, string message, string? callback) =>
         WriteAsync(context, status, w =>
         {
             w.WriteStartObject();
@@ -77,6 +85,15 @@ public static partial class Reply
 
         response.ContentLength = buffer.WrittenCount;
         await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+
+    private static Task WriteBytesAsync(HttpContext context, int status, byte[] body)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = ContentType;
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
     /// <summary>Escapes <c>&lt;</c> and <c>&gt;</c> as Countly's message helper does.</summary>
