@@ -114,9 +114,10 @@ public sealed partial class RemoteJournalWaits(ILogger<RemoteJournalWaits> logge
                 {
                     if (durable < 0)
                     {
-                        // The journal's silo is gone or no longer has it: nothing waiting will be
-                        // released by it. Its requests are answered 503, and the next waiter (from
-                        // a silo that has since taken the devices) asks anew.
+                        // The journal's silo cannot be reached (or does not have that journal):
+                        // nothing waiting can be confirmed. These requests are answered 503 (the
+                        // SDK re-sends them; a duplicate is recognised), and the next waiter on
+                        // this journal asks anew.
                         var count = _waiters.Count;
                         while (_waiters.TryDequeue(out var waiter, out _))
                         {
