@@ -48,9 +48,9 @@ internal sealed class TimeNode(bool isBucket)
     public JsonObject ToJson()
     {
         var json = new JsonObject();
-        foreach (var key in OrderedKeys())
+        foreach (var entry in OrderedEntries())
         {
-            json[key] = _entries[key] switch
+            json[entry.Key] = entry.Value switch
             {
                 TimeNode node => node.ToJson(),
                 decimal value => JsonValue.Create(value),
@@ -61,15 +61,27 @@ internal sealed class TimeNode(bool isBucket)
         return json;
     }
 
-    private IEnumerable<string> OrderedKeys()
+    // An array sort rather than LINQ's OrderBy/ThenBy, which was half of this method's cost in a
+    // dashboard read (docs/performance.md); the insertion index breaks ties, so it is stable too.
+    private Ranked[] OrderedEntries()
     {
-        // LINQ's OrderBy is stable: equal ranks keep insertion order.
-        return _entries
-            .Select((e, index) => (e.Key, Rank: Rank(e.Key, e.Value, index)))
-            .OrderBy(x => x.Rank.Group)
-            .ThenBy(x => x.Rank.Within)
-            .Select(x => x.Key);
+        var ranked = new Ranked[_entries.Count];
+        var index = 0;
+        foreach (var (key, value) in _entries)
+        {
+            var (group, within) = Rank(key, value, index);
+            ranked[index] = new Ranked(group, within, index, key, value);
+            index++;
+        }
+
+        Array.Sort(ranked, static (a, b) =>
+            a.Group != b.Group ? a.Group.CompareTo(b.Group)
+            : a.Within != b.Within ? a.Within.CompareTo(b.Within)
+            : a.Index.CompareTo(b.Index));
+        return ranked;
     }
+
+    private readonly record struct Ranked(int Group, long Within, int Index, string Key, object Value);
 
     private (int Group, long Within) Rank(string key, object value, int index)
     {
