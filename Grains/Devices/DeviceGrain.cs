@@ -51,7 +51,7 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
         // waited for the write (IngestPipelineHost), and buckets may be gone by now.
         if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
         {
-            // Requests are answered by their caller's wait (AppendAsync), so the newest may not be
+            // Requests are answered by their caller's wait (JournalAsync), so the newest may not be
             // durable yet: hand back only a state that the journal holds, or a crash before that
             // record is written would leave the bucket counting a request no client was told of,
             // and its re-send would be taken for a duplicate. If storage stays down past the
@@ -72,16 +72,9 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
 
     /// <inheritdoc />
     /// <remarks>
-    /// Served for frontends of the previous version (rolling upgrades); current ones call
-    /// <see cref="IDeviceGrain.JournalAsync"/>.
-    /// The co-hosted frontend waits for the journal itself: the grain's turn ends right after the
-    /// append instead of resuming on its scheduler when the segment commits (about 55 us of CPU
-    /// per request in the load benchmark, docs/performance.md item 18), and the device's next
-    /// request can be applied meanwhile. The frontend calls this only with
-    /// <see cref="StorageOptions.WaitOutsideGrain"/> on, and a matching journal means the same
-    /// process, hence the same setting.
-    /// The journal is written in segment order and its answers go out in that order, so a crash
-    /// loses a suffix of unacknowledged records, never one between two that were acknowledged.
+    /// Served only for frontends of the previous version during a rolling upgrade; current ones
+    /// call <see cref="IDeviceGrain.JournalAsync"/>. A co-hosted caller (matching journal) waits
+    /// for the ticket itself; any other caller is answered once the record is durable.
     /// </remarks>
     async Task<IngestAck> IDeviceGrain.AppendAsync(IngestRequest request, string callerJournal)
     {
