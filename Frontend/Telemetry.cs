@@ -32,6 +32,16 @@ public static class Telemetry
         "aspnetcore.routing.match_attempts",
     ];
 
+    /// <summary>The ASP.NET Core meters listened to: request durations and active requests, connections, routing, diagnostics.</summary>
+    public static readonly string[] AspNetCoreMeters =
+    [
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.AspNetCore.MemoryPool",
+    ];
+
     /// <summary>Registers metrics and tracing for a host named <paramref name="serviceName"/>.</summary>
     public static IServiceCollection AddAnalyticsTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
@@ -40,8 +50,12 @@ public static class Telemetry
             .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName))
             .WithMetrics(m =>
             {
+                // ASP.NET Core's own meters, not AddAspNetCoreInstrumentation(): on .NET 10 that also
+                // wraps every request in a middleware (an async state machine per request) only to
+                // tag unhandled exceptions' 5xx with error.type, and CountlyApi answers every
+                // exception itself.
                 m.AddMeter(TableStore.MeterName, "Microsoft.Orleans")
-                    .AddAspNetCoreInstrumentation()
+                    .AddMeter(AspNetCoreMeters)
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter()
                     // Counted entry by entry on every collection (Analytics:Cluster:DirectoryCacheSize):

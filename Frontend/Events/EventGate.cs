@@ -24,15 +24,18 @@ public sealed class EventGate(IGrainFactory grains)
 
         var known = _apps.TryGetValue(appId, out var k) && k.Expires > DateTime.UtcNow ? k : null;
         Dictionary<string, string[]>? unknown = null;
-        // Plain loops, not LINQ: this runs for every event request.
-        foreach (var e in events)
+        // Plain index loops, not LINQ or foreach over the interfaces: this runs for every event request.
+        for (var i = 0; i < events.Count; i++)
         {
+            var e = events[i];
             var keyKnown = known is not null && known.Keys.Contains(e.Key);
             HashSet<string>? knownSegments = null;
             _ = known?.Segments.TryGetValue(e.Key, out knownSegments);
             List<string>? newSegments = null;
-            foreach (var (segment, _) in e.Segments)
+            var segments = e.Segments;
+            for (var j = 0; j < segments.Count; j++)
             {
+                var segment = segments[j].Key;
                 if (knownSegments is null || !knownSegments.Contains(segment))
                 {
                     (newSegments ??= []).Add(segment);
@@ -53,6 +56,12 @@ public sealed class EventGate(IGrainFactory grains)
             var view = await registry.RegisterAsync(unknown);
             known = new Known(view);
             _apps[appId] = known;
+        }
+
+        if (AllAccepted(known!, events))
+        {
+            // The common request: nothing to drop, so no new list.
+            return events;
         }
 
         var result = new List<IngestEvent>(events.Count);
@@ -98,6 +107,39 @@ public sealed class EventGate(IGrainFactory grains)
         }
 
         return result;
+    }
+
+    private static bool AllAccepted(Known known, IReadOnlyList<IngestEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (!known.Keys.Contains(e.Key))
+            {
+                return false;
+            }
+
+            var segments = e.Segments;
+            if (segments.Count == 0)
+            {
+                continue;
+            }
+
+            if (!known.Segments.TryGetValue(e.Key, out var allowed))
+            {
+                return false;
+            }
+
+            for (var j = 0; j < segments.Count; j++)
+            {
+                if (!allowed.Contains(segments[j].Key))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Forgets the cached registry of an app (after event management on this frontend).</summary>

@@ -51,23 +51,27 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
     }
 
     /// <summary>The answer to a request journaled with <paramref name="ack"/>, once that is durable (or <see cref="IngestResult.Pending"/>).</summary>
-    private async ValueTask<IngestResult> SettleAsync(IngestAck ack)
+    /// <remarks>Not async itself: the co-hosted case (every request on one silo) hands back the receipt's own task, without a state machine of its own.</remarks>
+    private ValueTask<IngestResult> SettleAsync(IngestAck ack)
     {
         if (ack.Ticket == 0)
         {
-            return ack.Result;
+            return ValueTask.FromResult(ack.Result);
         }
 
         if (journal is not null && string.Equals(ack.Journal, journal.JournalId, StringComparison.Ordinal))
         {
-            return await journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result);
+            return new ValueTask<IngestResult>(journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result));
         }
 
-        // Another process's journal: a ticket without a journal to ask never counts as durable.
-        return ack.Journal is { } other && ack.Watch is { } watch && await remote.WaitAsync(other, watch, ack.Ticket, _commitWait)
+        return SettleRemoteAsync(ack);
+    }
+
+    /// <summary>Another process's journal: a ticket without a journal to ask never counts as durable.</summary>
+    private async ValueTask<IngestResult> SettleRemoteAsync(IngestAck ack) =>
+        ack.Journal is { } other && ack.Watch is { } watch && await remote.WaitAsync(other, watch, ack.Ticket, _commitWait)
             ? ack.Result
             : IngestResult.Pending;
-    }
 
     /// <summary>Serves <c>/i/bulk</c>.</summary>
     public async Task BulkAsync(ApiContext api)
@@ -165,7 +169,12 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         var (status, request) = Prepare(bag, api, signedAppId, rateLimited);
         if (request is { Events.Count: > 0 })
         {
-            request = request with { Events = await gate.FilterAsync(request.AppId, request.Events) };
+            // The gate hands back the same list when it keeps every event whole (the common case).
+            var events = await gate.FilterAsync(request.AppId, request.Events);
+            if (!ReferenceEquals(events, request.Events))
+            {
+                request = request with { Events = events };
+            }
         }
 
         return (status, request);

@@ -26,6 +26,8 @@ public sealed partial class CountlyApi(
     /// <summary>Limits for <c>/i/bulk</c>, whose bodies carry many requests.</summary>
     public static readonly RequestLimits BulkLimits = RequestLimits.Default with { MaxBodyBytes = 16 * 1024 * 1024, MaxValueLength = 16 * 1024 * 1024 };
 
+    private static readonly string[] IngestPath = ["i"];
+
     private readonly KeyValuePair<string, string>[] _headers = [.. options.Value.Headers];
 
     /// <summary>Serves one request.</summary>
@@ -53,7 +55,9 @@ public sealed partial class CountlyApi(
             return;
         }
 
-        var segments = (context.Request.Path.Value ?? "/").Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var path = context.Request.Path.Value ?? "/";
+        // The SDKs' path, without splitting it for every request.
+        var segments = path == "/i" ? IngestPath : path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments is ["o", "ping"])
         {
             var ready = readiness.IsReady && accounts.IsLoaded;

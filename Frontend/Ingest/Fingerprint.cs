@@ -41,7 +41,8 @@ public static class Fingerprint
                 }
             }
 
-            Array.Sort(names, 0, n, StringComparer.Ordinal);
+            // A static method group: its delegate is cached, where Array.Sort with a comparer allocates one per call.
+            names.AsSpan(0, n).Sort(string.CompareOrdinal);
             var size = 0;
             for (var i = 0; i < n; i++)
             {

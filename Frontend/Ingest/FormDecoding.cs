@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Text;
 
 namespace Analytics.Frontend.Ingest;
@@ -11,6 +12,25 @@ namespace Analytics.Frontend.Ingest;
 /// </summary>
 internal static class FormDecoding
 {
+    // The parameter names the SDKs send on every request and the API reads: a name spelled
+    // without escapes comes back as one of these instances instead of a new string per request
+    // (about 15 per /i request; docs/performance.md, "Allocations per request").
+    private static readonly FrozenDictionary<string, string> KnownNames = new[]
+    {
+        "app_key", "device_id", "sdk_name", "sdk_version", "t", "timestamp", "hour", "dow", "tz",
+        "events", "metrics", "begin_session", "end_session", "session_duration", "ignore_cooldown",
+        "checksum", "checksum256", "rr", "av", "ip_address", "location", "country_code", "city",
+        "user_details", "consent", "crash", "apm", "old_device_id", "method", "api_key", "app_id",
+        "period", "callback", "action", "event", "auth_token", "requests",
+    }.ToFrozenDictionary(n => n, StringComparer.Ordinal);
+
+    private static readonly FrozenDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> KnownNameLookup =
+        KnownNames.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The decoded text of parameter name <paramref name="encoded"/>: a shared instance for the common names.</summary>
+    public static string DecodeName(ReadOnlySpan<char> encoded) =>
+        KnownNameLookup.TryGetValue(encoded, out var known) ? known : Decode(encoded);
+
     /// <summary>The decoded text of <paramref name="encoded"/>.</summary>
     public static string Decode(ReadOnlySpan<char> encoded)
     {

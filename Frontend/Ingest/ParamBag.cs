@@ -24,16 +24,23 @@ public sealed class ParamBag
     private readonly Dictionary<string, ParamValue> _values;
     private readonly int _maxJsonDepth;
 
-    private ParamBag(string rawQuery, bool isPost, int maxJsonDepth, int capacity)
+    // The query as received and where its raw text starts (after a leading '?'): RawQuery is cut
+    // from it only when asked for (salted apps' checksums), not copied for every request.
+    private readonly string _query;
+    private readonly int _queryStart;
+    private string? _rawQuery;
+
+    private ParamBag(string query, int queryStart, bool isPost, int maxJsonDepth, int capacity)
     {
-        RawQuery = rawQuery;
+        _query = query;
+        _queryStart = queryStart;
         IsPost = isPost;
         _maxJsonDepth = maxJsonDepth;
         _values = new Dictionary<string, ParamValue>(capacity, StringComparer.Ordinal);
     }
 
     /// <summary>The query string exactly as received, without the leading <c>?</c> (empty when there is none).</summary>
-    public string RawQuery { get; }
+    public string RawQuery => _rawQuery ??= _queryStart == 0 ? _query : _query[_queryStart..];
 
     /// <summary>The POST body as text (UTF-8 decoded), or null for other methods.</summary>
     public string? RawBody { get; private set; }
@@ -48,7 +55,8 @@ public sealed class ParamBag
     internal Dictionary<string, ParamValue> Values => _values;
 
     /// <summary>Reads the query and, for POST, the body of <paramref name="request"/> into a bag, enforcing <paramref name="limits"/>.</summary>
-    public static async Task<ParamBagResult> ReadAsync(HttpRequest request, RequestLimits limits, CancellationToken ct)
+    /// <remarks>A <see cref="ValueTask{TResult}"/>: a GET (every SDK request of most SDKs) completes without awaiting, and needs no task object.</remarks>
+    public static async ValueTask<ParamBagResult> ReadAsync(HttpRequest request, RequestLimits limits, CancellationToken ct)
     {
         var isPost = HttpMethods.IsPost(request.Method);
         var queryResult = ReadQuery(request.QueryString.Value ?? string.Empty, isPost, limits, out var count);
@@ -112,7 +120,7 @@ public sealed class ParamBag
     /// </summary>
     public static ParamBag FromJsonObject(JsonElement item, int maxJsonDepth = 32)
     {
-        var bag = new ParamBag(string.Empty, isPost: false, maxJsonDepth, 16);
+        var bag = new ParamBag(string.Empty, 0, isPost: false, maxJsonDepth, 16);
         if (item.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in item.EnumerateObject())
@@ -264,7 +272,8 @@ public sealed class ParamBag
     private static ParamBagResult ReadQuery(string query, bool isPost, RequestLimits limits, out int count)
     {
         count = 0;
-        var rawQuery = query.StartsWith('?') ? query[1..] : query;
+        var start = query.StartsWith('?') ? 1 : 0;
+        var rawQuery = query.AsSpan(start);
         if (rawQuery.Length > limits.MaxQueryLength)
         {
             return ParamBagResult.Fail(
@@ -272,7 +281,7 @@ public sealed class ParamBag
                 string.Create(CultureInfo.InvariantCulture, $"Request URL is too long (limit {limits.MaxQueryLength} characters)"));
         }
 
-        var bag = new ParamBag(rawQuery, isPost, limits.MaxJsonDepth, 16);
+        var bag = new ParamBag(query, start, isPost, limits.MaxJsonDepth, 16);
         var error = bag.AddPairs(rawQuery, fromQuery: true, limits, ref count);
         return error is null ? ParamBagResult.Ok(bag) : ParamBagResult.Fail(StatusCodes.Status400BadRequest, error);
     }
@@ -441,7 +450,7 @@ public sealed class ParamBag
                 return NameTooLong(limits);
             }
 
-            var error = AddText(FormDecoding.Decode(rawName), FormDecoding.Decode(rawValue), fromQuery, limits, ref count);
+            var error = AddText(FormDecoding.DecodeName(rawName), FormDecoding.Decode(rawValue), fromQuery, limits, ref count);
             if (error is not null)
             {
                 return error;

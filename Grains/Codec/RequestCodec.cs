@@ -37,18 +37,22 @@ public static class RequestCodec
         w.Write(r.Fingerprint);
         w.WriteVar(r.Epoch);
         w.WriteVar(r.Events.Count);
-        foreach (var e in r.Events)
+        // Index loops: a foreach over the interfaces would box an enumerator per list per request.
+        var events = r.Events;
+        for (var i = 0; i < events.Count; i++)
         {
+            var e = events[i];
             w.Write(e.Key);
             w.WriteVar(e.Count);
             WriteDecimal(w, e.Sum);
             WriteDecimal(w, e.Dur);
             w.WriteVar(e.Timestamp);
-            w.WriteVar(e.Segments.Count);
-            foreach (var (k, v) in e.Segments)
+            var segments = e.Segments;
+            w.WriteVar(segments.Count);
+            for (var j = 0; j < segments.Count; j++)
             {
-                w.Write(k);
-                w.Write(v);
+                w.Write(segments[j].Key);
+                w.Write(segments[j].Value);
             }
         }
     }

@@ -215,9 +215,10 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
     private static long EventCount(IngestRequest request)
     {
         long total = 0;
-        foreach (var e in request.Events)
+        var events = request.Events;
+        for (var i = 0; i < events.Count; i++)
         {
-            total += e.Count;
+            total += events[i].Count;
         }
 
         return total;

@@ -10,7 +10,6 @@ public readonly struct Stamp
     private readonly string _monthDoc;
     private readonly string _day;
     private readonly string _hour;
-    private readonly string _week;
 
     /// <summary>Creates a stamp for local time <paramref name="time"/>.</summary>
     public Stamp(ICounterSink sink, LocalTime time)
@@ -20,7 +19,6 @@ public readonly struct Stamp
         _monthDoc = Num.S(time.Month);
         _day = Num.S(time.Day);
         _hour = Num.S(time.Hour);
-        _week = Num.Week(time.Week);
     }
 
     /// <summary>The local time.</summary>
@@ -38,20 +36,20 @@ public readonly struct Stamp
     /// <summary>M+ for <paramref name="prop"/>: day level, plus hour level when the key has no dot.</summary>
     public void Month(string collection, string prop, decimal value = 1)
     {
-        _sink.Add(collection, Time.Year, _monthDoc, string.Concat(_day, ".", prop), value);
+        _sink.Add(collection, Time.Year, _monthDoc, TimePaths.Day(Time.Day, prop), value);
         if (!prop.Contains('.'))
         {
-            _sink.Add(collection, Time.Year, _monthDoc, string.Concat(_day, ".", _hour, ".", prop), value);
+            _sink.Add(collection, Time.Year, _monthDoc, TimePaths.Hour(Time.Day, Time.Hour, prop), value);
         }
     }
 
     /// <summary>Day level only.</summary>
     public void Day(string collection, string prop, decimal value = 1) =>
-        _sink.Add(collection, Time.Year, _monthDoc, string.Concat(_day, ".", prop), value);
+        _sink.Add(collection, Time.Year, _monthDoc, TimePaths.Day(Time.Day, prop), value);
 
     /// <summary>Hour level only.</summary>
     public void Hour(string collection, string prop, decimal value = 1) =>
-        _sink.Add(collection, Time.Year, _monthDoc, string.Concat(_day, ".", _hour, ".", prop), value);
+        _sink.Add(collection, Time.Year, _monthDoc, TimePaths.Hour(Time.Day, Time.Hour, prop), value);
 
     /// <summary>Z+ at year level.</summary>
     public void Year(string collection, string prop, decimal value = 1) =>
@@ -59,11 +57,11 @@ public readonly struct Stamp
 
     /// <summary>Z+ at month level.</summary>
     public void MonthLevel(string collection, string prop, decimal value = 1) =>
-        _sink.Add(collection, Time.Year, "0", string.Concat(_monthDoc, ".", prop), value);
+        _sink.Add(collection, Time.Year, "0", TimePaths.Month(Time.Month, prop), value);
 
     /// <summary>Z+ at week level.</summary>
     public void WeekLevel(string collection, string prop, decimal value = 1) =>
-        _sink.Add(collection, Time.Year, "0", string.Concat(_week, ".", prop), value);
+        _sink.Add(collection, Time.Year, "0", TimePaths.Week(Time.Week, prop), value);
 
     /// <summary>Z+ at year, month and week level.</summary>
     public void Zero(string collection, string prop, decimal value = 1)

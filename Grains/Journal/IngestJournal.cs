@@ -445,6 +445,12 @@ public sealed partial class IngestJournal : IAsyncDisposable
                     }
                 }
 
+                // Every consumer has routed the increments: their arrays go back to the pool.
+                foreach (var entry in segment.Entries)
+                {
+                    entry.Increments?.Release();
+                }
+
                 lock (_gate)
                 {
                     _pendingRecords -= segment.Entries.Count;

@@ -108,29 +108,31 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
     /// <inheritdoc />
     public void OnCommitted(long segment, IReadOnlyList<JournalEntry> entries)
     {
+        // One delegate for the whole segment, not one per entry.
+        Func<string, TAcc?> accumulatorFor = key =>
+        {
+            var t = TargetFor(key);
+            if (segment <= t.LastSent)
+            {
+                // Only in recovery: the target already has this segment (seeded watermark).
+                return null;
+            }
+
+            t.Current ??= NewAccumulator();
+            t.CurrentTo = segment;
+            if (t.LastQueued != segment)
+            {
+                t.Undurable.Enqueue(segment);
+                t.LastQueued = segment;
+            }
+
+            return t.Current;
+        };
         lock (_gate)
         {
-            foreach (var entry in entries)
+            for (var i = 0; i < entries.Count; i++)
             {
-                Route(entry, key =>
-                {
-                    var t = TargetFor(key);
-                    if (segment <= t.LastSent)
-                    {
-                        // Only in recovery: the target already has this segment (seeded watermark).
-                        return null;
-                    }
-
-                    t.Current ??= NewAccumulator();
-                    t.CurrentTo = segment;
-                    if (t.LastQueued != segment)
-                    {
-                        t.Undurable.Enqueue(segment);
-                        t.LastQueued = segment;
-                    }
-
-                    return t.Current;
-                });
+                Route(entries[i], accumulatorFor);
             }
         }
     }

@@ -463,4 +463,51 @@ public sealed class ParamBagTests
     [Fact]
     public void TryGetJson_is_false_when_absent() =>
         Assert.False(TestRequests.Query("a=1").TryGetJson("metrics", out _));
+
+    [Fact]
+    public async Task Common_names_are_shared_instances_and_escaped_names_still_decode()
+    {
+        var first = await TestRequests.ReadAsync(TestRequests.Get("app_key=k1&device_id=d1&%61pp_id=x&my+name=v"));
+        var second = await TestRequests.ReadAsync(TestRequests.Get("device_id=d2&app_key=k2"));
+
+        var firstName = first.Values.Keys.First(k => k == "app_key");
+        var secondName = second.Values.Keys.First(k => k == "app_key");
+        Assert.Same(firstName, secondName);
+        Assert.Equal("k1", first.GetString("app_key"));
+        Assert.Equal("x", first.GetString("app_id"));
+        Assert.Equal("v", first.GetString("my name"));
+    }
+
+    [Fact]
+    public async Task The_raw_query_is_the_query_without_its_question_mark()
+    {
+        var bag = await TestRequests.ReadAsync(TestRequests.Get("app_key=k&device_id=d%20e"));
+
+        Assert.Equal("app_key=k&device_id=d%20e", bag.RawQuery);
+        Assert.Same(bag.RawQuery, bag.RawQuery);
+    }
+
+    [Fact]
+    public async Task A_JSON_body_keeps_its_types_repeated_names_their_list_and_brackets_their_pairs()
+    {
+        var json = await ParamBag.ReadAsync(TestRequests.Post("", "application/json", """{"n":5,"b":true,"o":{"x":1},"s":"t"}"""), RequestLimits.Default, CancellationToken.None);
+        Assert.True(json.Bag!.TryGetValue("n", out var n));
+        Assert.True(n.HasJson);
+        Assert.Equal(JsonValueKind.Number, n.Json.ValueKind);
+        Assert.Equal(5, n.Json.GetInt32());
+        Assert.Null(n.Items);
+        Assert.Null(n.Pairs);
+        Assert.True(json.Bag.TryGetValue("s", out var text));
+        Assert.False(text.HasJson);
+        Assert.Equal("t", text.Text);
+
+        var query = await TestRequests.ReadAsync(TestRequests.Get("a=1&a=2&k[$ne]=x&k[$gt]=y"));
+        Assert.True(query.TryGetValue("a", out var list));
+        Assert.Equal(["1", "2"], list.Items!);
+        Assert.False(list.HasJson);
+        Assert.Null(list.Pairs);
+        Assert.True(query.TryGetValue("k", out var pairs));
+        Assert.Equal([new("$ne", "x"), new("$gt", "y")], pairs.Pairs!);
+        Assert.Null(pairs.Items);
+    }
 }
