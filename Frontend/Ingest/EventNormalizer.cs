@@ -47,8 +47,19 @@ public static class EventNormalizer
     public static bool IsRegisteredInternal(string key) => RegisteredInternal.Contains(key);
 
     /// <summary>Normalises the request's <c>events</c> parameter (JSON text or a JSON array); empty when absent or not an array.</summary>
-    public static IReadOnlyList<IngestEvent> Normalize(ParamBag bag, long requestTimestampMs, long nowMs) =>
-        bag.TryGetJson("events", out var events) ? Normalize(events, requestTimestampMs, nowMs) : [];
+    public static IReadOnlyList<IngestEvent> Normalize(ParamBag bag, long requestTimestampMs, long nowMs)
+    {
+        if (!bag.TryGetJsonPooled("events", out var events, out var scope))
+        {
+            return [];
+        }
+
+        // The events keep no reference into the JSON (their keys and values are copied out).
+        using (scope)
+        {
+            return Normalize(events, requestTimestampMs, nowMs);
+        }
+    }
 
     /// <summary>
     /// Normalises an <c>events</c> JSON array: elements that are not objects, lack a truthy

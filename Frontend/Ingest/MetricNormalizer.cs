@@ -19,7 +19,19 @@ public static class MetricNormalizer
     public const int MaxValueLength = 128;
 
     /// <summary>Normalises the request's <c>metrics</c> parameter (JSON text or a JSON object); null when absent, malformed, not an object or without any usable value.</summary>
-    public static Metrics? Normalize(ParamBag bag) => bag.TryGetJson("metrics", out var metrics) ? Normalize(metrics) : null;
+    public static Metrics? Normalize(ParamBag bag)
+    {
+        if (!bag.TryGetJsonPooled("metrics", out var metrics, out var scope))
+        {
+            return null;
+        }
+
+        // The metrics keep no reference into the JSON (their values are copied out).
+        using (scope)
+        {
+            return Normalize(metrics);
+        }
+    }
 
     /// <summary>Normalises a <c>metrics</c> JSON object; null when it is not an object or has no usable value.</summary>
     public static Metrics? Normalize(JsonElement metrics)

@@ -147,6 +147,22 @@ public sealed class ParamBag
     public string? GetString(string name) => _values.TryGetValue(name, out var v) ? AsString(v) : null;
 
     /// <summary>
+    /// <see cref="TryGetJson"/> for a value read once and dropped (<c>events</c>, <c>metrics</c>):
+    /// a string value is parsed into pooled memory that <paramref name="scope"/> returns when
+    /// disposed, after which <paramref name="value"/> must not be used.
+    /// </summary>
+    internal bool TryGetJsonPooled(string name, out JsonElement value, out PooledJson scope)
+    {
+        if (_values.TryGetValue(name, out var v) && v.Text is not null)
+        {
+            return JsonParsing.TryParsePooled(v.Text, _maxJsonDepth, out value, out scope);
+        }
+
+        scope = default;
+        return TryGetJson(name, out value);
+    }
+
+    /// <summary>
     /// The value as JSON: a string value is parsed (Countly's <c>JSON.parse</c> of
     /// <c>metrics</c>, <c>events</c>, <c>requests</c>), a JSON-typed value is used as is.
     /// False when absent or not valid JSON (including nesting deeper than the limit).

@@ -8,15 +8,27 @@ public static class SegmentCodec
     private const byte StreamVersion = 1;
     private const byte Version = 2;
 
+    // Most a thread keeps between segments; a larger buffer (a huge segment) is dropped after use.
+    private const int RetainedBufferBytes = 4 * 1024 * 1024;
+
+    // The uncompressed segment is only an intermediate: one buffer per writing thread, reused,
+    // instead of a stream grown from scratch for every segment (about 1.8 KB allocated per
+    // record, docs/performance.md, item 23).
+    [ThreadStatic]
+    private static MemoryStream? t_buffer;
+
     /// <summary>Encodes and compresses <paramref name="entries"/>.</summary>
     public static byte[] Encode(IReadOnlyList<JournalEntry> entries)
     {
-        using var ms = new MemoryStream(entries.Count * 256);
+        var ms = t_buffer ?? new MemoryStream(64 * 1024);
+        t_buffer = null;
+        ms.SetLength(0);
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             w.Write7BitEncodedInt(entries.Count);
-            foreach (var e in entries)
+            for (var i = 0; i < entries.Count; i++)
             {
+                var e = entries[i];
                 w.Write7BitEncodedInt64(e.Seq);
                 w.Write7BitEncodedInt(e.StateBefore.Length);
                 w.Write(e.StateBefore);
@@ -24,7 +36,13 @@ public static class SegmentCodec
             }
         }
 
-        return Compression.Compress(Version, ms);
+        var payload = Compression.Compress(Version, ms);
+        if (ms.Capacity <= RetainedBufferBytes)
+        {
+            t_buffer = ms;
+        }
+
+        return payload;
     }
 
     /// <summary>Decodes a payload made by <see cref="Encode"/>; the entries carry no derived data.</summary>
