@@ -8,8 +8,8 @@ public static class SegmentCodec
     private const byte StreamVersion = 1;
     private const byte Version = 2;
 
-    // Most a thread keeps between segments; a larger buffer (a huge segment) is dropped after use.
-    private const int RetainedBufferBytes = 4 * 1024 * 1024;
+    // Most a thread keeps between segments (a full segment, IngestJournal.MaxSegmentBytes, fits); a larger buffer is dropped after use.
+    private const int RetainedBufferBytes = 2 * 1024 * 1024;
 
     // The uncompressed segment is only an intermediate: one buffer per writing thread, reused,
     // instead of a stream grown from scratch for every segment (about 1.8 KB allocated per
