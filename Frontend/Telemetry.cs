@@ -33,7 +33,7 @@ public static class Telemetry
     ];
 
     /// <summary>The ASP.NET Core meters listened to: request durations and active requests, connections, routing, diagnostics.</summary>
-    public static readonly string[] AspNetCoreMeters =
+    private static readonly string[] AspNetCoreMeters =
     [
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",

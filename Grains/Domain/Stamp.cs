@@ -8,8 +8,6 @@ public readonly struct Stamp
 {
     private readonly ICounterSink _sink;
     private readonly string _monthDoc;
-    private readonly string _day;
-    private readonly string _hour;
 
     /// <summary>Creates a stamp for local time <paramref name="time"/>.</summary>
     public Stamp(ICounterSink sink, LocalTime time)
@@ -17,21 +15,10 @@ public readonly struct Stamp
         _sink = sink;
         Time = time;
         _monthDoc = Num.S(time.Month);
-        _day = Num.S(time.Day);
-        _hour = Num.S(time.Hour);
     }
 
     /// <summary>The local time.</summary>
     public LocalTime Time { get; }
-
-    /// <summary>The month document id of this time.</summary>
-    public string MonthDoc => _monthDoc;
-
-    /// <summary>The day key of this time.</summary>
-    public string DayKey => _day;
-
-    /// <summary>The hour key of this time.</summary>
-    public string HourKey => _hour;
 
     /// <summary>M+ for <paramref name="prop"/>: day level, plus hour level when the key has no dot.</summary>
     public void Month(string collection, string prop, decimal value = 1)
