@@ -27,7 +27,11 @@ public sealed class StateForwarder(IGrainFactory grains, TableStore tables, stri
             return;
         }
 
-        var key = DeviceBuckets.KeyOf(entry.Request.AppId, entry.Request.DeviceId, options.DeviceBuckets);
+        // The key string of each (app, bucket) is built once, not once per request.
+        var appId = entry.Request.AppId;
+        var bucket = DeviceBuckets.IndexOf(entry.Request.DeviceId, options.DeviceBuckets);
+        ref var key = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_keys, (appId, bucket), out _);
+        key ??= DeviceBuckets.KeyOf(appId, bucket);
         accumulatorFor(key)?.Put(entry.Request.DeviceId, entry.Seq, state);
     }
 
