@@ -101,17 +101,33 @@ public static class EventNormalizer
         }
 
         JsonElement keyValue = default, count = default, sum = default, dur = default, timestamp = default, segmentation = default;
+        // NameEquals compares the (unescaped) UTF-8 name in place: property.Name would make a
+        // string of every name (hour, dow, ...) only to compare it.
         foreach (var property in element.EnumerateObject())
         {
-            switch (property.Name)
+            if (property.NameEquals("key"u8))
             {
-                case "key": keyValue = property.Value; break;
-                case "count": count = property.Value; break;
-                case "sum": sum = property.Value; break;
-                case "dur": dur = property.Value; break;
-                case "timestamp": timestamp = property.Value; break;
-                case "segmentation": segmentation = property.Value; break;
-                default: break;
+                keyValue = property.Value;
+            }
+            else if (property.NameEquals("count"u8))
+            {
+                count = property.Value;
+            }
+            else if (property.NameEquals("sum"u8))
+            {
+                sum = property.Value;
+            }
+            else if (property.NameEquals("dur"u8))
+            {
+                dur = property.Value;
+            }
+            else if (property.NameEquals("timestamp"u8))
+            {
+                timestamp = property.Value;
+            }
+            else if (property.NameEquals("segmentation"u8))
+            {
+                segmentation = property.Value;
             }
         }
 
@@ -197,13 +213,20 @@ public static class EventNormalizer
             return 1;
         }
 
+        const double MaxSafe = 9007199254740991;
+
+        // A plain JSON integer (what the SDKs send): parseInt(String(n)) is n, clamped as below.
+        if (count.ValueKind == JsonValueKind.Number && count.TryGetInt64(out var whole))
+        {
+            return (long)Math.Clamp(whole, -MaxSafe, MaxSafe);
+        }
+
         var parsed = Js.ParseInt(Js.ToJsString(count), 10);
         if (double.IsNaN(parsed) || parsed == 0)
         {
             return 1;
         }
 
-        const double MaxSafe = 9007199254740991;
         return (long)Math.Clamp(parsed, -MaxSafe, MaxSafe);
     }
 
@@ -218,6 +241,23 @@ public static class EventNormalizer
             return null;
         }
 
+        // Most sums and durations are plain JSON numbers such as 4.99: their value is the
+        // written one, without the round trips through double and text below.
+        if (value.ValueKind == JsonValueKind.Number
+            && TryPlainDecimal(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value), round5 ? 5 : int.MaxValue, out var plain))
+        {
+            return plain;
+        }
+
+        return DecimalOfNumber(value, round5);
+    }
+
+    /// <summary>
+    /// <see cref="Decimal"/> step by step as JavaScript computes it (<c>parseFloat</c>, for a
+    /// sum <c>toFixed(5)</c> and <c>parseFloat</c> again, then the number's shortest text).
+    /// </summary>
+    internal static decimal? DecimalOfNumber(JsonElement value, bool round5)
+    {
         var number = Js.ParseFloat(Js.ToJsString(value));
         if (round5)
         {
@@ -227,6 +267,56 @@ public static class EventNormalizer
 
         var text = number.ToString("R", CultureInfo.InvariantCulture);
         return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+    }
+
+    /// <summary>
+    /// The value of JSON number text <paramref name="raw"/> when that is what
+    /// <see cref="DecimalOfNumber"/> gives for it: no exponent, 1 to 15 significant digits
+    /// (so the double nearest to it prints back as the same digits), at most
+    /// <paramref name="maxFraction"/> decimals (so <c>toFixed(5)</c> keeps them) and no
+    /// trailing zero after the point (whose scale the double would drop: 1.50 prints as 1.5).
+    /// </summary>
+    internal static bool TryPlainDecimal(ReadOnlySpan<byte> raw, int maxFraction, out decimal value)
+    {
+        value = 0;
+        var significant = 0;
+        var fraction = -1;
+        for (var i = raw.Length > 0 && raw[0] == '-' ? 1 : 0; i < raw.Length; i++)
+        {
+            var c = raw[i];
+            if (c == '.')
+            {
+                if (fraction >= 0)
+                {
+                    return false;
+                }
+
+                fraction = 0;
+                continue;
+            }
+
+            if (!char.IsAsciiDigit((char)c))
+            {
+                return false;
+            }
+
+            if (fraction >= 0)
+            {
+                fraction++;
+            }
+
+            if (c != '0' || significant > 0)
+            {
+                significant++;
+            }
+        }
+
+        if (significant is 0 or > 15 || fraction == 0 || fraction > maxFraction || (fraction > 0 && raw[^1] == '0'))
+        {
+            return false;
+        }
+
+        return decimal.TryParse(raw, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>

@@ -284,8 +284,16 @@ public static class Js
             return ((long)d).ToString(CultureInfo.InvariantCulture);
         }
 
+        // .NET's "R" gives the same shortest round-trip digits; where it writes no exponent
+        // (1e-5 <= |d| < 1e15) JavaScript writes none either, so the text is the same ("4.99").
+        var plain = d.ToString("R", CultureInfo.InvariantCulture);
+        if (!plain.Contains('E'))
+        {
+            return plain;
+        }
+
         var negative = d < 0;
-        var r = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
+        var r = negative ? plain[1..] : plain;
         var ePos = r.IndexOf('E');
         var exponent = ePos >= 0 ? int.Parse(r.AsSpan(ePos + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) : 0;
         var mantissa = ePos >= 0 ? r.AsSpan(0, ePos) : r.AsSpan();

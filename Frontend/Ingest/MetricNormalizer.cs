@@ -48,19 +48,46 @@ public static class MetricNormalizer
         // One pass; a repeated name keeps its last value, as JSON.parse does.
         foreach (var property in metrics.EnumerateObject())
         {
-            switch (property.Name)
+            // NameEquals compares the UTF-8 name in place (property.Name would allocate it).
+            if (property.NameEquals("_os"u8))
             {
-                case "_os": os = Text(property.Value); break;
-                case "_os_version": osVersion = Text(property.Value); break;
-                case "_device": device = Text(property.Value); break;
-                case "_resolution": resolution = Text(property.Value); break;
-                case "_carrier": carrier = Text(property.Value); break;
-                case "_app_version": appVersion = Text(property.Value); break;
-                case "_density": density = property.Value; break;
-                case "_locale": locale = Text(property.Value); break;
-                case "_device_type": deviceType = Text(property.Value); break;
-                case "_manufacturer": manufacturer = Text(property.Value); break;
-                default: break;
+                os = Text(property.Value);
+            }
+            else if (property.NameEquals("_os_version"u8))
+            {
+                osVersion = Text(property.Value);
+            }
+            else if (property.NameEquals("_device"u8))
+            {
+                device = Text(property.Value);
+            }
+            else if (property.NameEquals("_resolution"u8))
+            {
+                resolution = Text(property.Value);
+            }
+            else if (property.NameEquals("_carrier"u8))
+            {
+                carrier = Text(property.Value);
+            }
+            else if (property.NameEquals("_app_version"u8))
+            {
+                appVersion = Text(property.Value);
+            }
+            else if (property.NameEquals("_density"u8))
+            {
+                density = property.Value;
+            }
+            else if (property.NameEquals("_locale"u8))
+            {
+                locale = Text(property.Value);
+            }
+            else if (property.NameEquals("_device_type"u8))
+            {
+                deviceType = Text(property.Value);
+            }
+            else if (property.NameEquals("_manufacturer"u8))
+            {
+                manufacturer = Text(property.Value);
             }
         }
 

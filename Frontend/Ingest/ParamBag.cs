@@ -297,7 +297,10 @@ public sealed class ParamBag
                 string.Create(CultureInfo.InvariantCulture, $"Request URL is too long (limit {limits.MaxQueryLength} characters)"));
         }
 
-        var bag = new ParamBag(query, start, isPost, limits.MaxJsonDepth, 16);
+        // Sized for the query's pairs (an SDK request has 10-13), so the entries array is not
+        // the 17 of a fixed 16; a POST's body adds more, so it starts at 16 as before.
+        var capacity = isPost ? 16 : Math.Clamp(rawQuery.Count('&') + 1, 4, 16);
+        var bag = new ParamBag(query, start, isPost, limits.MaxJsonDepth, capacity);
         var error = bag.AddPairs(rawQuery, fromQuery: true, limits, ref count);
         return error is null ? ParamBagResult.Ok(bag) : ParamBagResult.Fail(StatusCodes.Status400BadRequest, error);
     }

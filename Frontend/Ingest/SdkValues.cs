@@ -67,6 +67,15 @@ public static class SdkValues
             return nowMs;
         }
 
+        // What the SDKs send, a plain integer of 10 or 13 digits, as the text path below reads
+        // it (that integer's text), without making the text.
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
+            && n is (>= 1_000_000_000 and < 10_000_000_000) or (>= 1_000_000_000_000 and < 10_000_000_000_000))
+        {
+            var ms = n < 10_000_000_000 ? n * 1000 : n;
+            return ms > nowMs ? nowMs : ms;
+        }
+
         return ResolveTimestampMs(Js.ToJsString(value), nowMs);
     }
 

@@ -147,6 +147,12 @@ public sealed class EventNormalizerTests
     [InlineData("1e400", 1)]
     [InlineData("1e20", 9007199254740991)]
     [InlineData("-1e20", -9007199254740991)]
+    [InlineData("-7", -7)]
+    [InlineData("1e2", 100)]
+    [InlineData("2.0", 2)]
+    [InlineData("9007199254740993", 9007199254740991)]
+    [InlineData("-9223372036854775808", -9007199254740991)]
+    [InlineData("9223372036854775808", 9007199254740991)]
     public void Count_is_parseInt_when_numeric_else_one(string count, long expected) =>
         Assert.Equal(expected, Single("{\"key\":\"a\",\"count\":" + count + "}").Count);
 
@@ -192,6 +198,10 @@ public sealed class EventNormalizerTests
     [InlineData("1900000000", Now)]
     [InlineData("\"garbage\"", Now)]
     [InlineData("12345", Now)]
+    [InlineData("1.75e12", 1_750_000_000_000)]
+    [InlineData("-1750000000", Now)]
+    [InlineData("17500000000", Now)]
+    [InlineData("999999999", Now)]
     [InlineData("0", RequestTs)]
     [InlineData("\"\"", RequestTs)]
     [InlineData("null", RequestTs)]
