@@ -68,13 +68,19 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
     public HashSet<string> TargetsOf(IEnumerable<JournalEntry> entries)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in entries)
+
+        // Under the gate like every Route: implementations keep caches (their key strings) that
+        // OnCommitted fills at the same time.
+        lock (_gate)
         {
-            Route(e, key =>
+            foreach (var e in entries)
             {
-                keys.Add(key);
-                return null;
-            });
+                Route(e, key =>
+                {
+                    keys.Add(key);
+                    return null;
+                });
+            }
         }
 
         return keys;
@@ -84,9 +90,14 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
     protected TAcc RouteOnly(string target, IEnumerable<JournalEntry> entries)
     {
         var acc = NewAccumulator();
-        foreach (var e in entries)
+
+        // Under the gate like every Route (see TargetsOf): a rebuild runs beside the deliveries.
+        lock (_gate)
         {
-            Route(e, key => key == target ? acc : null);
+            foreach (var e in entries)
+            {
+                Route(e, key => key == target ? acc : null);
+            }
         }
 
         return acc;
