@@ -50,17 +50,20 @@ public sealed class EventGate(IGrainFactory grains)
             }
         }
 
-        if (unknown is not null)
+        if (unknown is null)
         {
-            var registry = grains.GetGrain<IEventRegistryGrain>(appId);
-            var view = await registry.RegisterAsync(unknown);
-            known = new Known(view);
-            _apps[appId] = known;
+            // The common request: every key and segment is known already (the loop above
+            // checked each), so nothing is dropped and no new list is made.
+            return events;
         }
 
-        if (AllAccepted(known!, events))
+        var registry = grains.GetGrain<IEventRegistryGrain>(appId);
+        var view = await registry.RegisterAsync(unknown);
+        known = new Known(view);
+        _apps[appId] = known;
+        if (AllAccepted(known, events))
         {
-            // The common request: nothing to drop, so no new list.
+            // The registry took everything new: still nothing to drop.
             return events;
         }
 
