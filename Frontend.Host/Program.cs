@@ -14,5 +14,6 @@ builder.Services.AddAnalyticsFrontend(builder.Configuration);
 builder.Services.AddAnalyticsTelemetry(builder.Configuration, "analytics-frontend");
 
 var app = builder.Build();
+app.UseIngestFastPath();
 app.UseAnalyticsFrontend();
 app.Run();

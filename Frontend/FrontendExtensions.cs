@@ -26,8 +26,12 @@ public static class FrontendExtensions
         // Kestrel refuses request lines over 8 KiB with a bare 414 before the API sees them;
         // Node (Countly) takes 16 KiB, and the API itself answers a query over its own limit
         // with a Countly-shaped 413, so let request lines through up to that limit.
-        services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestLineSize =
-            Math.Max(o.Limits.MaxRequestLineSize, RequestLimits.Default.MaxQueryLength + (8 * 1024)));
+        // No "Server: Kestrel" header: Countly sends none, and it only tells a scanner what runs here.
+        services.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestLineSize = Math.Max(o.Limits.MaxRequestLineSize, RequestLimits.Default.MaxQueryLength + (8 * 1024));
+            o.AddServerHeader = false;
+        });
         services.AddSingleton<AccountsCache>();
         services.AddHostedService(sp => sp.GetRequiredService<AccountsCache>());
         services.AddSingleton<GeoLocator>();
@@ -46,6 +50,22 @@ public static class FrontendExtensions
         services.AddSingleton<CountlyApi>();
         return services;
     }
+
+    /// <summary>
+    /// Sends the SDKs' write paths (<c>/i</c>, <c>/i/bulk</c>) straight to the API, past every
+    /// middleware registered after this one (probes, metrics, static pages, the operator
+    /// dashboard's routing), none of which serves those paths. Call it first.
+    /// </summary>
+    public static WebApplication UseIngestFastPath(this WebApplication app)
+    {
+        var api = app.Services.GetRequiredService<CountlyApi>();
+        // Not an async lambda: every request passes through here.
+        app.Use((context, next) => IsIngestPath(context.Request.Path.Value) ? api.InvokeAsync(context) : next(context));
+        return app;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is one of the SDKs' write paths.</summary>
+    public static bool IsIngestPath(string? path) => path is "/i" or "/i/bulk";
 
     /// <summary>Serves the dashboard and demo pages, then the API (every path not taken by an earlier middleware).</summary>
     public static WebApplication UseAnalyticsFrontend(this WebApplication app)

@@ -13,6 +13,7 @@ public sealed class TransportTests(ServerFixture fixture)
     {
         { "GET", "/o/ping" },
         { "GET", "/i" },
+        { "POST", "/i/bulk" },
         { "GET", "/o" },
         { "GET", "/nowhere" },
         { "PUT", "/i" },
@@ -47,7 +48,7 @@ public sealed class TransportTests(ServerFixture fixture)
 
     [Theory]
     [MemberData(nameof(AnyResponse))]
-    public async Task Every_response_carries_the_security_headers(string method, string path)
+    public async Task Every_response_carries_the_security_headers_and_no_server_banner(string method, string path)
     {
         using var api = fixture.Api();
 
@@ -57,6 +58,7 @@ public sealed class TransportTests(ServerFixture fixture)
         Assert.Equal("deny", Assert.Single(headers.GetValues("X-Frame-Options")));
         Assert.Equal("1; mode=block", Assert.Single(headers.GetValues("X-XSS-Protection")));
         Assert.Equal("*", Assert.Single(headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.False(headers.Contains("Server"), "the response names the web server");
     }
 
     [Fact]
