@@ -64,15 +64,7 @@ public static class OrleansSetup
 
         if (configuration.GetValue("Analytics:Operator:Dashboard", true))
         {
-            // The dashboard samples every Orleans instrument through its own metrics reader; once a
-            // second that walks the grain-directory cache and every metric stream (about 1 % of the
-            // silo's CPU under load, docs/performance.md, item 26). Every 5 s by default.
-            var sampleMs = Math.Max(1000, configuration.GetValue("Analytics:Operator:DashboardSampleMs", 5000));
-            silo.AddDashboard(o =>
-            {
-                o.HideTrace = true;
-                o.CounterUpdateIntervalMs = sampleMs;
-            });
+            silo.AddDashboard(o => o.HideTrace = true);
         }
         silo.AddIngestPipeline();
     }

@@ -17,6 +17,7 @@ builder.Services.AddAnalyticsFrontend(builder.Configuration);
 builder.Services.AddAnalyticsTelemetry(builder.Configuration, "analytics-silo");
 
 var app = builder.Build();
+app.UseIngestFastPath();
 app.UseOperatorDashboard();
 app.UseAnalyticsFrontend();
 app.Run();
