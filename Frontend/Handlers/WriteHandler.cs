@@ -46,9 +46,29 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         }
 
         var device = devices.Get(DeviceKey(request));
-        var result = _waitOutsideGrain ? await SettleAsync(await device.JournalAsync(request)) : await device.IngestAsync(request);
+        IngestResult result;
+        if (!_waitOutsideGrain)
+        {
+            result = await device.IngestAsync(request);
+        }
+        else if (await device.JournalAsync(request) is var ack && IsOwnJournal(ack, journal))
+        {
+            // The co-hosted case, nearly every request: wait for the segment here, in this
+            // method's own state machine, instead of through a task of the receipt's.
+            var receipt = journal.ReceiptOf(ack.Ticket);
+            result = receipt.Outcome(ack.Result, await receipt.Wait);
+        }
+        else
+        {
+            result = await SettleAsync(ack);
+        }
+
         await Answer(api, Status.Of(result));
     }
+
+    /// <summary>Whether <paramref name="ack"/> has a ticket of <paramref name="own"/>, this process's journal, to wait for.</summary>
+    private static bool IsOwnJournal(IngestAck ack, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] IngestJournal? own) =>
+        ack.Ticket != 0 && own is not null && string.Equals(ack.Journal, own.JournalId, StringComparison.Ordinal);
 
     /// <summary>The answer to a request journaled with <paramref name="ack"/>, once that is durable (or <see cref="IngestResult.Pending"/>).</summary>
     /// <remarks>Not async itself: the co-hosted case (every request on one silo) hands back the receipt's own task, without a state machine of its own.</remarks>
@@ -59,7 +79,7 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
             return ValueTask.FromResult(ack.Result);
         }
 
-        if (journal is not null && string.Equals(ack.Journal, journal.JournalId, StringComparison.Ordinal))
+        if (IsOwnJournal(ack, journal))
         {
             return new ValueTask<IngestResult>(journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result));
         }

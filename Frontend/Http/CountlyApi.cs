@@ -28,6 +28,9 @@ public sealed partial class CountlyApi(
 
     private static readonly string[] IngestPath = ["i"];
 
+    // The 24-character ids Countly checks on every path.
+    private static readonly string[] IdParameters = ["app_id", "user_id"];
+
     private readonly KeyValuePair<string, string>[] _headers = [.. options.Value.Headers];
 
     /// <summary>Serves one request.</summary>
@@ -95,14 +98,25 @@ public sealed partial class CountlyApi(
         }
     }
 
-    private async Task ServeAsync(HttpContext context, string[] segments)
+    /// <remarks>
+    /// Not async itself: a GET's parameters are read synchronously, and the handler's task is
+    /// then handed back as it is, without a state machine of this method's own per request.
+    /// </remarks>
+    private Task ServeAsync(HttpContext context, string[] segments)
     {
         var isBulk = segments is ["i", "bulk", ..];
-        var bagResult = await ParamBag.ReadAsync(context.Request, isBulk ? BulkLimits : RequestLimits.Default, context.RequestAborted);
+        var reading = ParamBag.ReadAsync(context.Request, isBulk ? BulkLimits : RequestLimits.Default, context.RequestAborted);
+        return reading.IsCompletedSuccessfully ? Dispatch(context, segments, reading.Result) : ServeAfterReadingAsync(context, segments, reading);
+    }
+
+    private async Task ServeAfterReadingAsync(HttpContext context, string[] segments, ValueTask<ParamBagResult> reading) =>
+        await Dispatch(context, segments, await reading);
+
+    private Task Dispatch(HttpContext context, string[] segments, ParamBagResult bagResult)
+    {
         if (bagResult.Bag is not { } bag)
         {
-            await Reply.MessageAsync(context, bagResult.StatusCode, bagResult.Error ?? "Bad request");
-            return;
+            return Reply.MessageAsync(context, bagResult.StatusCode, bagResult.Error ?? "Bad request");
         }
 
         string? callback = null;
@@ -111,54 +125,32 @@ public sealed partial class CountlyApi(
             callback = bag.GetString("callback");
             if (callback is null || !Reply.IsValidCallback(callback))
             {
-                await Reply.MessageAsync(context, 400, "Invalid parameter \"callback\"");
-                return;
+                return Reply.MessageAsync(context, 400, "Invalid parameter \"callback\"");
             }
         }
 
         var api = new ApiContext(context, bag, callback, segments);
-        foreach (var idName in new[] { "app_id", "user_id" })
+        foreach (var idName in IdParameters)
         {
             if (bag.Has(idName) && bag.GetString(idName) is not { Length: 24 })
             {
-                await api.MessageAsync(400, $"Invalid parameter \"{idName}\"");
-                return;
+                return api.MessageAsync(400, $"Invalid parameter \"{idName}\"");
             }
         }
 
-        switch (segments)
+        return segments switch
         {
-            case ["i"]:
-                await write.IngestAsync(api);
-                break;
-            case ["i", "bulk"]:
-                await write.BulkAsync(api);
-                break;
-            case ["i", "apps", ..]:
-                await apps.WriteAsync(api);
-                break;
-            case ["i", "users", ..]:
-                await users.WriteAsync(api);
-                break;
-            case ["i", "events", ..]:
-                await events.WriteAsync(api);
-                break;
-            case ["o", "apps", ..]:
-                await apps.ReadAsync(api);
-                break;
-            case ["o"]:
-                await read.ReadAsync(api);
-                break;
-            case ["o", "analytics", ..]:
-                await read.AnalyticsAsync(api);
-                break;
-            case ["o", "sdk", ..]:
-                await read.SdkAsync(api);
-                break;
-            default:
-                await api.MessageAsync(400, "Invalid path");
-                break;
-        }
+            ["i"] => write.IngestAsync(api),
+            ["i", "bulk"] => write.BulkAsync(api),
+            ["i", "apps", ..] => apps.WriteAsync(api),
+            ["i", "users", ..] => users.WriteAsync(api),
+            ["i", "events", ..] => events.WriteAsync(api),
+            ["o", "apps", ..] => apps.ReadAsync(api),
+            ["o"] => read.ReadAsync(api),
+            ["o", "analytics", ..] => read.AnalyticsAsync(api),
+            ["o", "sdk", ..] => read.SdkAsync(api),
+            _ => api.MessageAsync(400, "Invalid path"),
+        };
     }
 
     /// <summary>

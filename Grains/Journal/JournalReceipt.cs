@@ -17,6 +17,13 @@ public readonly record struct JournalReceipt(Task<bool> Wait, Task Durable, long
     /// is durable, or <see cref="IngestResult.Pending"/> when the wait gives up. A duplicate
     /// answers like its original, which may have become durable just as the wait gave up.
     /// </summary>
-    public async Task<IngestResult> SettleAsync(IngestResult result) =>
-        await Wait || (result == IngestResult.Duplicate && Durable.IsCompleted) ? result : IngestResult.Pending;
+    public async Task<IngestResult> SettleAsync(IngestResult result) => Outcome(result, await Wait);
+
+    /// <summary>
+    /// <see cref="SettleAsync"/>'s answer once <see cref="Wait"/> has completed with
+    /// <paramref name="durable"/>, for a caller that awaits <see cref="Wait"/> in its own state
+    /// machine (the frontend's <c>/i</c>: one task and state machine less per request).
+    /// </summary>
+    public IngestResult Outcome(IngestResult result, bool durable) =>
+        durable || (result == IngestResult.Duplicate && Durable.IsCompleted) ? result : IngestResult.Pending;
 }
