@@ -169,6 +169,8 @@ public static class ReportCommand
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"WARNING: other work used {cpu["other"]} cores during the server rounds: these figures are not from an idle machine");
             }
+
+            AppendPerRound(text, summary, rounds);
         }
 
         var counters = CountersSummary.Of(rounds.Select(r => Path.Combine(r, "counters.csv")).Where(File.Exists));
@@ -185,6 +187,79 @@ public static class ReportCommand
         File.WriteAllText(Path.Combine(dir, "summary.txt"), text.ToString());
         File.WriteAllText(Path.Combine(dir, "summary.json"), summary.ToJsonString(Json.Options));
         return 0;
+    }
+
+    /// <summary>
+    /// Per server round: CPU per request of the server, Azurite and the load generator (the
+    /// server's relative to the load generator's moves less between runs on a shared box than
+    /// the ratio to the baseline does), the dashboard's p99, and the GC figures from the
+    /// runtime's counters scraped before and after the round (bytes allocated per request,
+    /// collections, time paused).
+    /// </summary>
+    private static void AppendPerRound(StringBuilder text, JsonObject summary, List<string> rounds)
+    {
+        var cpuLines = new List<string>();
+        var gcLines = new List<string>();
+        var dashLines = new List<string>();
+        var perRound = new JsonArray();
+        foreach (var r in rounds)
+        {
+            var res = Path.Combine(r, "server.json");
+            var mon = Path.Combine(r, "monitor.json");
+            if (!File.Exists(res) || !File.Exists(mon))
+            {
+                continue;
+            }
+
+            var round = RoundResult.Read(res);
+            var monitor = MonitorResult.Read(mon);
+            if (round.Rps <= 0)
+            {
+                continue;
+            }
+
+            double Us(string process) => monitor.CpuCores.GetValueOrDefault(process) * 1e6 / round.Rps;
+            var (server, azurite, load) = (Us("server"), Us("azurite"), Us("load"));
+            var dashboardP99 = monitor.DashboardLatencyUs.GetValueOrDefault("p99") / 1000;
+            var entry = new JsonObject
+            {
+                ["round"] = Path.GetFileName(r),
+                ["serverUsPerRequest"] = Math.Round(server, 1),
+                ["azuriteUsPerRequest"] = Math.Round(azurite, 1),
+                ["loadUsPerRequest"] = Math.Round(load, 1),
+                ["dashboardP99Ms"] = Math.Round(dashboardP99, 1),
+            };
+            cpuLines.Add(FormattableString.Invariant($"{server:F0} / {azurite:F0} / {load:F0} µs ({(load > 0 ? server / load : 0):F2})"));
+            dashLines.Add(FormattableString.Invariant($"{dashboardP99:F1} ms"));
+
+            var before = Read(Path.Combine(r, "metrics-before.txt"));
+            var after = Read(Path.Combine(r, "metrics-after.txt"));
+            if (before is not null && after is not null && round.Requests > 0)
+            {
+                double Delta(string metric) => Prometheus.Sum(after, metric) - Prometheus.Sum(before, metric);
+                var kb = Delta("dotnet_gc_heap_total_allocated_bytes_total") / round.Requests / 1024;
+                var collections = Delta("dotnet_gc_collections_total");
+                var paused = Delta("dotnet_gc_pause_time_seconds_total");
+                entry["allocatedKbPerRequest"] = Math.Round(kb, 1);
+                entry["collections"] = collections;
+                entry["pausedSeconds"] = Math.Round(paused, 2);
+                gcLines.Add(FormattableString.Invariant($"{kb:F1} KB per request, {collections:F0} collections, {paused:F2} s paused"));
+            }
+
+            perRound.Add(entry);
+        }
+
+        summary["serverRounds"] = perRound;
+        if (cpuLines.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"CPU per request, per round      server / Azurite / load generator: {string.Join("; ", cpuLines)} (in brackets: server / load generator, steadier between runs than the ratio)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"dashboard p99 per round         {string.Join("; ", dashLines)}");
+        }
+
+        if (gcLines.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"server GC per round             {string.Join("; ", gcLines)}");
+        }
     }
 
     private static string? Read(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
