@@ -60,7 +60,9 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         }
         else
         {
-            result = await SettleAsync(ack);
+            // Ticket 0 makes the result final; any other ticket is of another process's journal
+            // (the device's grain is on another silo, or this is the separate frontend tier).
+            result = ack.Ticket == 0 ? ack.Result : await SettleRemoteAsync(ack);
         }
 
         await Answer(api, Status.Of(result));
@@ -69,23 +71,6 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
     /// <summary>Whether <paramref name="ack"/> has a ticket of <paramref name="own"/>, this process's journal, to wait for.</summary>
     private static bool IsOwnJournal(IngestAck ack, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] IngestJournal? own) =>
         ack.Ticket != 0 && own is not null && string.Equals(ack.Journal, own.JournalId, StringComparison.Ordinal);
-
-    /// <summary>The answer to a request journaled with <paramref name="ack"/>, once that is durable (or <see cref="IngestResult.Pending"/>).</summary>
-    /// <remarks>Not async itself: the co-hosted case (every request on one silo) hands back the receipt's own task, without a state machine of its own.</remarks>
-    private ValueTask<IngestResult> SettleAsync(IngestAck ack)
-    {
-        if (ack.Ticket == 0)
-        {
-            return ValueTask.FromResult(ack.Result);
-        }
-
-        if (IsOwnJournal(ack, journal))
-        {
-            return new ValueTask<IngestResult>(journal.ReceiptOf(ack.Ticket).SettleAsync(ack.Result));
-        }
-
-        return SettleRemoteAsync(ack);
-    }
 
     /// <summary>Another process's journal: a ticket without a journal to ask never counts as durable.</summary>
     private async ValueTask<IngestResult> SettleRemoteAsync(IngestAck ack) =>
