@@ -219,17 +219,21 @@ public static class ReportCommand
             }
 
             double Us(string process) => monitor.CpuCores.GetValueOrDefault(process) * 1e6 / round.Rps;
-            var (server, azurite, load) = (Us("server"), Us("azurite"), Us("load"));
+            // With --frontend-tier the HTTP work runs in the frontend process: count it in.
+            var (silo, frontend, azurite, load) = (Us("server"), Us("frontend"), Us("azurite"), Us("load"));
+            var server = silo + frontend;
             var dashboardP99 = monitor.DashboardLatencyUs.GetValueOrDefault("p99") / 1000;
             var entry = new JsonObject
             {
                 ["round"] = Path.GetFileName(r),
                 ["serverUsPerRequest"] = Math.Round(server, 1),
+                ["frontendUsPerRequest"] = Math.Round(frontend, 1),
                 ["azuriteUsPerRequest"] = Math.Round(azurite, 1),
                 ["loadUsPerRequest"] = Math.Round(load, 1),
                 ["dashboardP99Ms"] = Math.Round(dashboardP99, 1),
             };
-            cpuLines.Add(FormattableString.Invariant($"{server:F0} / {azurite:F0} / {load:F0} µs ({(load > 0 ? server / load : 0):F2})"));
+            var serverText = frontend > 0 ? FormattableString.Invariant($"{silo:F0} + frontend {frontend:F0}") : FormattableString.Invariant($"{server:F0}");
+            cpuLines.Add(FormattableString.Invariant($"{serverText} / {azurite:F0} / {load:F0} µs ({(load > 0 ? server / load : 0):F2})"));
             dashLines.Add(FormattableString.Invariant($"{dashboardP99:F1} ms"));
 
             var before = Read(Path.Combine(r, "metrics-before.txt"));
