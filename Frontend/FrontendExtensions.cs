@@ -65,7 +65,7 @@ public static class FrontendExtensions
     }
 
     /// <summary>Whether <paramref name="path"/> is one of the SDKs' write paths.</summary>
-    public static bool IsIngestPath(string? path) => path is "/i" or "/i/bulk";
+    private static bool IsIngestPath(string? path) => path is "/i" or "/i/bulk";
 
     /// <summary>Serves the dashboard and demo pages, then the API (every path not taken by an earlier middleware).</summary>
     public static WebApplication UseAnalyticsFrontend(this WebApplication app)
