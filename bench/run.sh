@@ -222,7 +222,17 @@ for r in $(seq 1 "$ROUNDS"); do
 
   echo "Round $r/$ROUNDS: baseline, ${BASE_DURATION:-$DURATION} s..."
   SAVED_DURATION=$DURATION DURATION=${BASE_DURATION:-$DURATION}
+  # The same monitor as in the server rounds (its process sampling and its dashboard reads, which
+  # the baseline answers with 404): both targets share the box with the same measuring tools,
+  # and the report gets the baseline's CPU per request (bench/README.md, "What the report means").
+  rm -f "$OUT/load.pid" "$RD/baseline.finished"
+  "${LOAD[@]}" monitor --url "$BASELINE" --api-key "$ADMIN_KEY" --app-id "$HOT_APP" --duration "$DURATION" --rate "$DASH_RATE" --stop-file "$RD/baseline.finished" \
+    --pid "server=$BASE_PID" --pid "silo=$SERVER_PID" "${PIDS_EXTRA[@]+"${PIDS_EXTRA[@]}"}" --pid "azurite=$AZ_PID" --pid "load=@$OUT/load.pid" --out "$RD/baseline-monitor.json" &
+  MON_PID=$!
   run_load "$BASELINE" "$RD/lines" "$RD/baseline.json" 1
+  touch "$RD/baseline.finished"
+  wait "$MON_PID" || true
+  MON_PID=""
   DURATION=$SAVED_DURATION
   echo "  baseline: $(jq -r '"\(.rps|floor) req/s, p99 \(.latencyUs.p99/1000) ms"' "$RD/baseline.json")"
 

@@ -12,9 +12,37 @@ namespace Analytics.Frontend.Ingest;
 /// </summary>
 internal static class JsonParsing
 {
+    /// <summary>
+    /// Whether <paramref name="utf8"/> is certainly not JSON, judged by its first and last bytes
+    /// after whitespace: a JSON value begins with one of <c>{ [ " - 0-9 t f n</c> and ends with one
+    /// of <c>} ] " 0-9 e l</c>. Text cut short, the usual broken <c>events</c> (a URL truncated at a
+    /// length limit: <c>[{"key":"a","sum":</c>), ends in something else, and is refused here
+    /// without the parser's exception, which costs more than parsing a valid batch
+    /// (docs/performance.md, item 28). False means only "ask the parser".
+    /// </summary>
+    public static bool CannotBeJson(ReadOnlySpan<byte> utf8)
+    {
+        var text = utf8.Trim(" \t\r\n"u8);
+        if (text.IsEmpty)
+        {
+            return true;
+        }
+
+        // 0xEF: a byte order mark, which the parser judges itself.
+        var starts = text[0] is (byte)'{' or (byte)'[' or (byte)'"' or (byte)'-' or (>= (byte)'0' and <= (byte)'9') or (byte)'t' or (byte)'f' or (byte)'n' or 0xEF;
+        var ends = text[^1] is (byte)'}' or (byte)']' or (byte)'"' or (>= (byte)'0' and <= (byte)'9') or (byte)'e' or (byte)'l';
+        return !starts || !ends;
+    }
+
     /// <summary>Parses UTF-8 JSON text.</summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, int maxDepth, out JsonElement value)
     {
+        if (CannotBeJson(utf8))
+        {
+            value = default;
+            return false;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -48,6 +76,13 @@ internal static class JsonParsing
         try
         {
             var length = Encoding.UTF8.GetBytes(text, rented);
+            if (CannotBeJson(rented.AsSpan(0, length)))
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+                (value, scope) = (default, default);
+                return false;
+            }
+
             var document = JsonDocument.Parse(rented.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = maxDepth });
             value = document.RootElement;
             scope = new PooledJson(document, rented);

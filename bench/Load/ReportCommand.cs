@@ -194,13 +194,15 @@ public static class ReportCommand
     /// server's relative to the load generator's moves less between runs on a shared box than
     /// the ratio to the baseline does), the dashboard's p99, and the GC figures from the
     /// runtime's counters scraped before and after the round (bytes allocated per request,
-    /// collections, time paused).
+    /// collections, time paused); and the baseline round's CPU per request, measured by the same
+    /// monitor.
     /// </summary>
     private static void AppendPerRound(StringBuilder text, JsonObject summary, List<string> rounds)
     {
         var cpuLines = new List<string>();
         var gcLines = new List<string>();
         var dashLines = new List<string>();
+        var baseLines = new List<string>();
         var perRound = new JsonArray();
         foreach (var r in rounds)
         {
@@ -250,6 +252,20 @@ public static class ReportCommand
                 gcLines.Add(FormattableString.Invariant($"{kb:F1} KB per request, {collections:F0} collections, {paused:F2} s paused"));
             }
 
+            var baseMon = Path.Combine(r, "baseline-monitor.json");
+            var baseRes = Path.Combine(r, "baseline.json");
+            if (File.Exists(baseMon) && File.Exists(baseRes) && RoundResult.Read(baseRes) is { Rps: > 0 } baseRound)
+            {
+                var baseCpu = MonitorResult.Read(baseMon).CpuCores;
+                double BaseUs(string process) => baseCpu.GetValueOrDefault(process) * 1e6 / baseRound.Rps;
+                var (baseline, baseLoad) = (BaseUs("server"), BaseUs("load"));
+                entry["baselineUsPerRequest"] = Math.Round(baseline, 1);
+                entry["baselineLoadUsPerRequest"] = Math.Round(baseLoad, 1);
+                entry["baselineMachineCores"] = baseCpu.GetValueOrDefault("machine");
+                baseLines.Add(FormattableString.Invariant(
+                    $"{baseline:F0} / {baseLoad:F0} µs, machine {baseCpu.GetValueOrDefault("machine"):F2} cores (server rounds: {monitor.CpuCores.GetValueOrDefault("machine"):F2}; monitor {baseCpu.GetValueOrDefault("monitor"):F2} and {monitor.CpuCores.GetValueOrDefault("monitor"):F2})"));
+            }
+
             perRound.Add(entry);
         }
 
@@ -258,6 +274,11 @@ public static class ReportCommand
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"CPU per request, per round      server / Azurite / load generator: {string.Join("; ", cpuLines)} (in brackets: server / load generator, steadier between runs than the ratio)");
             text.AppendLine(CultureInfo.InvariantCulture, $"dashboard p99 per round         {string.Join("; ", dashLines)}");
+        }
+
+        if (baseLines.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"baseline CPU per request        baseline / load generator: {string.Join("; ", baseLines)}");
         }
 
         if (gcLines.Count > 0)
