@@ -99,6 +99,35 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_written_segment_answers_its_callers_before_its_consumers_have_routed_it()
+    {
+        var options = JournalOptions(segmentRecords: 1_000);
+        await using var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
+        using var routing = new ManualResetEventSlim(false);
+        var consumer = new BlockingConsumer(routing);
+        journal.Attach(consumer);
+        await journal.StartAsync("test", CancellationToken.None);
+
+        // A lone record is written at once; its consumer is then held in the middle of routing it.
+        var first = Append(journal, 1);
+        Assert.True(await first.Wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(first.Durable.IsCompletedSuccessfully);
+        Assert.True(consumer.Entered.Wait(TimeSpan.FromSeconds(10)));
+
+        // Answered and durable, but not yet handed on: still pending, not delivered, not trimmable.
+        Assert.Equal(1, journal.DurableTicket);
+        Assert.Equal(JournalReceipt.Done, journal.ReceiptOf(first.Ticket));
+        Assert.Equal(1, journal.PendingRecords);
+        Assert.Equal(0, journal.LastDelivered);
+
+        routing.Set();
+        await journal.CloseAsync(CancellationToken.None);
+        Assert.Equal(0, journal.PendingRecords);
+        Assert.Equal(1, journal.LastDelivered);
+        Assert.Equal([1L], consumer.Segments);
+    }
+
+    [Fact]
     public void Replay_keeps_the_segments_up_to_the_first_missing_one()
     {
         static List<(long Segment, List<JournalEntry> Entries)> Of(params long[] numbers) => [.. numbers.Select(n => (n, new List<JournalEntry>()))];
@@ -219,21 +248,42 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
         }
     }
 
+    /// <summary>A consumer that holds the deliverer in <see cref="OnCommitted"/> until released.</summary>
+    private sealed class BlockingConsumer(ManualResetEventSlim release) : ISegmentConsumer
+    {
+        public ManualResetEventSlim Entered { get; } = new(false);
+
+        public List<long> Segments { get; } = [];
+
+        public long OldestUndurableSegment => long.MaxValue;
+
+        public void OnCommitted(long segment, IReadOnlyList<JournalEntry> entries)
+        {
+            Entered.Set();
+            Assert.True(release.Wait(TimeSpan.FromSeconds(30)));
+            Segments.Add(segment);
+        }
+
+        public Task DrainAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
     /// <summary>A started journal on Azurite whose flush interval is far longer than any test.</summary>
     private async Task<IngestJournal> StartJournalAsync(int segmentRecords)
     {
-        var options = Options.Create(new StorageOptions
-        {
-            ConnectionString = azurite.Azurite.ConnectionString,
-            TablePrefix = AzuriteFixture.NewPrefix(),
-            JournalFlushMs = 600_000,
-            JournalSegmentRecords = segmentRecords,
-            JournalConcurrency = 1,
-        });
+        var options = JournalOptions(segmentRecords);
         var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
         await journal.StartAsync("test", CancellationToken.None);
         return journal;
     }
+
+    private IOptions<StorageOptions> JournalOptions(int segmentRecords) => Options.Create(new StorageOptions
+    {
+        ConnectionString = azurite.Azurite.ConnectionString,
+        TablePrefix = AzuriteFixture.NewPrefix(),
+        JournalFlushMs = 600_000,
+        JournalSegmentRecords = segmentRecords,
+        JournalConcurrency = 1,
+    });
 
     private static JournalReceipt Append(IngestJournal journal, int seq)
     {
