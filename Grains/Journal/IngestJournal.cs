@@ -357,7 +357,12 @@ public sealed partial class IngestJournal : IAsyncDisposable
                     continue;
                 }
 
-                _ = Task.Run(() => WriteAsync(next), CancellationToken.None);
+                // Started here, not queued: encoded and sent from this loop up to the wait for
+                // storage's answer. Queued on the thread pool, the write of a cut waited behind the
+                // requests' own work items while every request in the segment waited for it
+                // (docs/performance.md, item 30). With one write at a time (the default) the loop
+                // would only wait for its slot meanwhile.
+                _ = WriteAsync(next);
             }
         }
     }
