@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Analytics.Grains.Counters;
 using Analytics.Grains.Journal;
 using Analytics.Grains.Storage;
@@ -12,9 +13,12 @@ namespace Analytics.Grains.Pipeline;
 /// from each silo however hot its app is.
 /// </summary>
 public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, string journalId, StorageOptions options, ILogger logger)
-    : SegmentPipeline<CounterAccumulator>(logger, TimeSpan.FromMilliseconds(options.AggregateFlushMs), TimeSpan.FromMilliseconds(options.CheckpointMs))
+    : SegmentPipeline<CounterAccumulator>(logger, TimeSpan.FromMilliseconds(options.AggregateFlushMs), TimeSpan.FromMilliseconds(options.CheckpointMs)), IAppendRouter
 {
     private readonly Dictionary<(string AppId, int Year, string Collection), string> _keys = [];
+
+    // The same cache for RouteAppended, which runs under the journal's append lock, not the pipeline's.
+    private readonly Dictionary<(string AppId, int Year, string Collection), string> _appendKeys = [];
 
     /// <inheritdoc />
     protected override string JournalId => journalId;
@@ -23,7 +27,18 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
     protected override CounterAccumulator NewAccumulator() => new();
 
     /// <inheritdoc />
-    protected override void Route(JournalEntry entry, Func<string, CounterAccumulator?> accumulatorFor)
+    public object NewSegment() => new SegmentRouting();
+
+    /// <inheritdoc />
+    public void RouteAppended(object segment, JournalEntry entry) => Route(entry, ((SegmentRouting)segment).AccumulatorFor, _appendKeys);
+
+    /// <inheritdoc />
+    public void OnCommittedRouted(long segment, object routed) => DeliverRouted(segment, ((SegmentRouting)routed).Accumulators);
+
+    /// <inheritdoc />
+    protected override void Route(JournalEntry entry, Func<string, CounterAccumulator?> accumulatorFor) => Route(entry, accumulatorFor, _keys);
+
+    private void Route(JournalEntry entry, Func<string, CounterAccumulator?> accumulatorFor, Dictionary<(string AppId, int Year, string Collection), string> keys)
     {
         if (entry.Increments is not { } inc)
         {
@@ -43,7 +58,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
         {
             if (!ReferenceEquals(item.Collection, lastCollection) || item.Year != lastYear)
             {
-                var key = KeyOf(appId, item.Year, item.Collection);
+                var key = KeyOf(keys, appId, item.Year, item.Collection);
                 (lastCollection, lastYear) = (item.Collection, item.Year);
                 if (!ReferenceEquals(key, lastKey))
                 {
@@ -57,7 +72,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
 
         foreach (var meta in inc.MetaItems)
         {
-            var key = KeyOf(appId, meta.Year, meta.Collection);
+            var key = KeyOf(keys, appId, meta.Year, meta.Collection);
             if (!ReferenceEquals(key, lastKey))
             {
                 acc = Admitted(accumulatorFor(key), epoch);
@@ -96,14 +111,28 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
     private static CounterAccumulator? Admitted(CounterAccumulator? accumulator, int epoch) =>
         accumulator is not null && accumulator.Admit(epoch) ? accumulator : null;
 
-    private string KeyOf(string appId, int year, string collection)
+    private static string KeyOf(Dictionary<(string AppId, int Year, string Collection), string> keys, string appId, int year, string collection)
     {
-        if (!_keys.TryGetValue((appId, year, collection), out var key))
+        if (!keys.TryGetValue((appId, year, collection), out var key))
         {
             key = new CounterKey(appId, year, collection).ToString();
-            _keys[(appId, year, collection)] = key;
+            keys[(appId, year, collection)] = key;
         }
 
         return key;
+    }
+
+    /// <summary>An open segment's increments, summed per counter grain as they are appended.</summary>
+    private sealed class SegmentRouting
+    {
+        public SegmentRouting() => AccumulatorFor = key =>
+        {
+            ref var accumulator = ref CollectionsMarshal.GetValueRefOrAddDefault(Accumulators, key, out _);
+            return accumulator ??= new CounterAccumulator();
+        };
+
+        public Dictionary<string, CounterAccumulator> Accumulators { get; } = new(StringComparer.Ordinal);
+
+        public Func<string, CounterAccumulator?> AccumulatorFor { get; }
     }
 }
