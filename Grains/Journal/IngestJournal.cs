@@ -51,7 +51,6 @@ public sealed partial class IngestJournal : IAsyncDisposable
     private bool _accepting;
     private int _disposed;
     private Task? _flushLoop;
-    private IAppendRouter? _appendRouter;
     private Task? _trimLoop;
     private Task? _watchdog;
     private TableClient? _table;
@@ -102,16 +101,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
     public long PendingRecords => Interlocked.Read(ref _pendingRecords);
 
     /// <summary>Registers a consumer of committed segments (before <see cref="StartAsync"/>).</summary>
-    public void Attach(ISegmentConsumer consumer)
-    {
-        _consumers.Add(consumer);
-
-        // One consumer at most routes at append (the counter aggregator); any other is handed the entries.
-        if (consumer is IAppendRouter router && _appendRouter is null)
-        {
-            _appendRouter = router;
-        }
-    }
+    public void Attach(ISegmentConsumer consumer) => _consumers.Add(consumer);
 
     /// <summary>Registers the journal as open and starts the write and trim loops.</summary>
     public async Task StartAsync(string silo, CancellationToken ct)
@@ -163,11 +153,6 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
             _current.Entries.Add(entry);
             _current.Bytes += bytes;
-            if (_appendRouter is { } router)
-            {
-                RouteAppended(router, entry);
-            }
-
             _pendingRecords++;
             _pendingBytes += bytes;
             receipt = new JournalReceipt(_current.Waiters.Task, _current.Durable.Task, _nextTicket++);
@@ -306,26 +291,6 @@ public sealed partial class IngestJournal : IAsyncDisposable
         }
 
         _stop.Dispose();
-    }
-
-    /// <summary>
-    /// Routes a just-appended entry into the open segment's routing state (under the append lock),
-    /// while the increments the device grain has just written are still in this core's cache, and
-    /// gives their arrays back to the pool at once: the router is their only reader. Routing them
-    /// at delivery read each request's increments about 30 ms after they were written, mostly from
-    /// memory (docs/performance.md, item 31).
-    /// </summary>
-    private void RouteAppended(IAppendRouter router, JournalEntry entry)
-    {
-        try
-        {
-            router.RouteAppended(_current.Routed ??= router.NewSegment(), entry);
-            entry.Increments?.Release();
-        }
-        catch (Exception e)
-        {
-            LogConsumerFailed(_logger, e, _nextSegment);
-        }
     }
 
     private void SealCurrent()
@@ -485,14 +450,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
                 {
                     try
                     {
-                        if (segment.Routed is { } routed && ReferenceEquals(consumer, _appendRouter))
-                        {
-                            _appendRouter.OnCommittedRouted(segment.Number, routed);
-                        }
-                        else
-                        {
-                            consumer.OnCommitted(segment.Number, segment.Entries);
-                        }
+                        consumer.OnCommitted(segment.Number, segment.Entries);
                     }
                     catch (Exception e)
                     {
@@ -637,9 +595,6 @@ public sealed partial class IngestJournal : IAsyncDisposable
         public long Started { get; set; }
         public long FirstTicket { get; set; }
         public TaskCompletionSource<bool> Waiters { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>The append router's state for this segment (<see cref="IAppendRouter"/>), or null.</summary>
-        public object? Routed { get; set; }
         public TaskCompletionSource Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public bool Holds(long ticket) => ticket >= FirstTicket && ticket < FirstTicket + Entries.Count;

@@ -120,32 +120,30 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
     public void OnCommitted(long segment, IReadOnlyList<JournalEntry> entries)
     {
         // One delegate for the whole segment, not one per entry.
-        Func<string, TAcc?> accumulatorFor = key => ReceiveInto(key, segment) is { } t ? t.Current ??= NewAccumulator() : null;
+        Func<string, TAcc?> accumulatorFor = key =>
+        {
+            var t = TargetFor(key);
+            if (segment <= t.LastSent)
+            {
+                // Only in recovery: the target already has this segment (seeded watermark).
+                return null;
+            }
+
+            t.Current ??= NewAccumulator();
+            t.CurrentTo = segment;
+            if (t.LastQueued != segment)
+            {
+                t.Undurable.Enqueue(segment);
+                t.LastQueued = segment;
+            }
+
+            return t.Current;
+        };
         lock (_gate)
         {
             for (var i = 0; i < entries.Count; i++)
             {
                 Route(entries[i], accumulatorFor);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Delivers segment <paramref name="segment"/> whose entries were already routed when they
-    /// were appended, into one accumulator per target (<see cref="IAppendRouter"/>): each is
-    /// merged into its target's pending accumulator, or becomes it. The same outcome as
-    /// <see cref="OnCommitted"/> with the segment's entries.
-    /// </summary>
-    protected void DeliverRouted(long segment, IEnumerable<KeyValuePair<string, TAcc>> routed)
-    {
-        lock (_gate)
-        {
-            foreach (var (key, accumulator) in routed)
-            {
-                if (ReceiveInto(key, segment) is { } t)
-                {
-                    t.Current = t.Current is null ? accumulator : Merge(t.Current, accumulator);
-                }
             }
         }
     }
@@ -190,29 +188,6 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
 
     /// <summary>Merges <paramref name="newer"/> into <paramref name="older"/> and returns it.</summary>
     protected abstract TAcc Merge(TAcc older, TAcc newer);
-
-    /// <summary>
-    /// The target <paramref name="key"/>, now holding segment <paramref name="segment"/> among
-    /// those it has not yet written; null when it already has that segment (only in recovery,
-    /// after a seeded watermark). Under the gate.
-    /// </summary>
-    private Target? ReceiveInto(string key, long segment)
-    {
-        var t = TargetFor(key);
-        if (segment <= t.LastSent)
-        {
-            return null;
-        }
-
-        t.CurrentTo = segment;
-        if (t.LastQueued != segment)
-        {
-            t.Undurable.Enqueue(segment);
-            t.LastQueued = segment;
-        }
-
-        return t;
-    }
 
     private Target TargetFor(string key)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Analytics.Grains.Counters;
 using Analytics.Grains.Journal;
 using Analytics.Grains.Storage;
@@ -13,12 +12,9 @@ namespace Analytics.Grains.Pipeline;
 /// from each silo however hot its app is.
 /// </summary>
 public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, string journalId, StorageOptions options, ILogger logger)
-    : SegmentPipeline<CounterAccumulator>(logger, TimeSpan.FromMilliseconds(options.AggregateFlushMs), TimeSpan.FromMilliseconds(options.CheckpointMs)), IAppendRouter
+    : SegmentPipeline<CounterAccumulator>(logger, TimeSpan.FromMilliseconds(options.AggregateFlushMs), TimeSpan.FromMilliseconds(options.CheckpointMs))
 {
     private readonly Dictionary<(string AppId, int Year, string Collection), string> _keys = [];
-
-    // The same cache for RouteAppended, which runs under the journal's append lock, not the pipeline's.
-    private readonly Dictionary<(string AppId, int Year, string Collection), string> _appendKeys = [];
 
     /// <inheritdoc />
     protected override string JournalId => journalId;
@@ -27,18 +23,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
     protected override CounterAccumulator NewAccumulator() => new();
 
     /// <inheritdoc />
-    public object NewSegment() => new SegmentRouting();
-
-    /// <inheritdoc />
-    public void RouteAppended(object segment, JournalEntry entry) => Route(entry, ((SegmentRouting)segment).AccumulatorFor, _appendKeys);
-
-    /// <inheritdoc />
-    public void OnCommittedRouted(long segment, object routed) => DeliverRouted(segment, ((SegmentRouting)routed).Accumulators);
-
-    /// <inheritdoc />
-    protected override void Route(JournalEntry entry, Func<string, CounterAccumulator?> accumulatorFor) => Route(entry, accumulatorFor, _keys);
-
-    private void Route(JournalEntry entry, Func<string, CounterAccumulator?> accumulatorFor, Dictionary<(string AppId, int Year, string Collection), string> keys)
+    protected override void Route(JournalEntry entry, Func<string, CounterAccumulator?> accumulatorFor)
     {
         if (entry.Increments is not { } inc)
         {
@@ -58,7 +43,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
         {
             if (!ReferenceEquals(item.Collection, lastCollection) || item.Year != lastYear)
             {
-                var key = KeyOf(keys, appId, item.Year, item.Collection);
+                var key = KeyOf(appId, item.Year, item.Collection);
                 (lastCollection, lastYear) = (item.Collection, item.Year);
                 if (!ReferenceEquals(key, lastKey))
                 {
@@ -72,7 +57,7 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
 
         foreach (var meta in inc.MetaItems)
         {
-            var key = KeyOf(keys, appId, meta.Year, meta.Collection);
+            var key = KeyOf(appId, meta.Year, meta.Collection);
             if (!ReferenceEquals(key, lastKey))
             {
                 acc = Admitted(accumulatorFor(key), epoch);
@@ -111,28 +96,14 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
     private static CounterAccumulator? Admitted(CounterAccumulator? accumulator, int epoch) =>
         accumulator is not null && accumulator.Admit(epoch) ? accumulator : null;
 
-    private static string KeyOf(Dictionary<(string AppId, int Year, string Collection), string> keys, string appId, int year, string collection)
+    private string KeyOf(string appId, int year, string collection)
     {
-        if (!keys.TryGetValue((appId, year, collection), out var key))
+        if (!_keys.TryGetValue((appId, year, collection), out var key))
         {
             key = new CounterKey(appId, year, collection).ToString();
-            keys[(appId, year, collection)] = key;
+            _keys[(appId, year, collection)] = key;
         }
 
         return key;
-    }
-
-    /// <summary>An open segment's increments, summed per counter grain as they are appended.</summary>
-    private sealed class SegmentRouting
-    {
-        public SegmentRouting() => AccumulatorFor = key =>
-        {
-            ref var accumulator = ref CollectionsMarshal.GetValueRefOrAddDefault(Accumulators, key, out _);
-            return accumulator ??= new CounterAccumulator();
-        };
-
-        public Dictionary<string, CounterAccumulator> Accumulators { get; } = new(StringComparer.Ordinal);
-
-        public Func<string, CounterAccumulator?> AccumulatorFor { get; }
     }
 }

@@ -42,27 +42,6 @@ public sealed class SegmentPipelineTests
         Assert.Empty(pipeline.Rebuilt);
     }
 
-    [Fact]
-    public async Task Segments_routed_at_append_and_segments_routed_at_delivery_reach_the_target_alike()
-    {
-        var pipeline = new RecordingPipeline();
-
-        // Live segments come routed (the journal's append router); a replayed one entry by entry.
-        await pipeline.CommitRoutedAndDrainAsync(1, 1, 2);
-        pipeline.OnCommitted(2, [Entry(3)]);
-        await pipeline.CommitRoutedAndDrainAsync(3, 4, 5);
-        Assert.Equal([1L, 2, 3, 4, 5], pipeline.Target.Applied);
-
-        // A routed segment into a target with nothing pending becomes its pending accumulator; the
-        // next one is merged into it. A lost range is rebuilt from the journal's entries as before.
-        pipeline.Target.LoseAfter(1);
-        pipeline.CommitRouted(4, 6);
-        await pipeline.CommitRoutedAndDrainAsync(5, 7, 8);
-        Assert.Equal([1L, 2, 3, 4, 5, 6, 7, 8], pipeline.Target.Applied);
-        Assert.Equal([(1L, 3L)], pipeline.Rebuilt);
-        Assert.Equal(long.MaxValue, pipeline.OldestUndurableSegment);
-    }
-
     private static JournalEntry Entry(long seq) => new()
     {
         Seq = seq,
@@ -113,20 +92,6 @@ public sealed class SegmentPipelineTests
         public async Task CommitAndDrainAsync(long segment, params long[] seqs)
         {
             OnCommitted(segment, [.. seqs.Select(Entry)]);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await DrainAsync(timeout.Token);
-        }
-
-        /// <summary>Delivers a segment as the journal does one routed at append: one accumulator per target.</summary>
-        public void CommitRouted(long segment, params long[] seqs)
-        {
-            _journal[segment] = [.. seqs.Select(Entry)];
-            DeliverRouted(segment, [new KeyValuePair<string, List<long>>("target", [.. seqs])]);
-        }
-
-        public async Task CommitRoutedAndDrainAsync(long segment, params long[] seqs)
-        {
-            CommitRouted(segment, seqs);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await DrainAsync(timeout.Token);
         }
