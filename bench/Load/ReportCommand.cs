@@ -220,7 +220,7 @@ public static class ReportCommand
                 continue;
             }
 
-            double Us(string process) => monitor.CpuCores.GetValueOrDefault(process) * 1e6 / round.Rps;
+            double Us(string process) => UsPerRequest(monitor, process, round.Rps);
             // With --frontend-tier the HTTP work runs in the frontend process: count it in.
             var (silo, frontend, azurite, load) = (Us("server"), Us("frontend"), Us("azurite"), Us("load"));
             var server = silo + frontend;
@@ -256,9 +256,9 @@ public static class ReportCommand
             var baseRes = Path.Combine(r, "baseline.json");
             if (File.Exists(baseMon) && File.Exists(baseRes) && RoundResult.Read(baseRes) is { Rps: > 0 } baseRound)
             {
-                var baseCpu = MonitorResult.Read(baseMon).CpuCores;
-                double BaseUs(string process) => baseCpu.GetValueOrDefault(process) * 1e6 / baseRound.Rps;
-                var (baseline, baseLoad) = (BaseUs("server"), BaseUs("load"));
+                var baseMonitor = MonitorResult.Read(baseMon);
+                var baseCpu = baseMonitor.CpuCores;
+                var (baseline, baseLoad) = (UsPerRequest(baseMonitor, "server", baseRound.Rps), UsPerRequest(baseMonitor, "load", baseRound.Rps));
                 entry["baselineUsPerRequest"] = Math.Round(baseline, 1);
                 entry["baselineLoadUsPerRequest"] = Math.Round(baseLoad, 1);
                 entry["baselineMachineCores"] = baseCpu.GetValueOrDefault("machine");
@@ -286,6 +286,10 @@ public static class ReportCommand
             text.AppendLine(CultureInfo.InvariantCulture, $"server GC per round             {string.Join("; ", gcLines)}");
         }
     }
+
+    /// <summary>CPU of <paramref name="process"/> in µs per request of a round served at <paramref name="rps"/>.</summary>
+    private static double UsPerRequest(MonitorResult monitor, string process, double rps) =>
+        monitor.CpuCores.GetValueOrDefault(process) * 1e6 / rps;
 
     private static string? Read(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
 
