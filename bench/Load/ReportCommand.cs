@@ -249,7 +249,11 @@ public static class ReportCommand
                 entry["allocatedKbPerRequest"] = Math.Round(kb, 1);
                 entry["collections"] = collections;
                 entry["pausedSeconds"] = Math.Round(paused, 2);
-                gcLines.Add(FormattableString.Invariant($"{kb:F1} KB per request, {collections:F0} collections, {paused:F2} s paused"));
+
+                // The mean pause is what a request caught by a collection waits (docs/performance.md, "What a pause is made of").
+                var meanPauseMs = collections > 0 ? paused * 1000 / collections : 0;
+                entry["meanPauseMs"] = Math.Round(meanPauseMs, 1);
+                gcLines.Add(FormattableString.Invariant($"{kb:F1} KB per request, {collections:F0} collections, {paused:F2} s paused ({meanPauseMs:F0} ms each)"));
             }
 
             var baseMon = Path.Combine(r, "baseline-monitor.json");
