@@ -9,7 +9,7 @@
 #                [--rounds R] [--apps A]
 #                [--hot-share F] [--malformed F] [--window W] [--driver wrk|dotnet]
 #                [--warmup S] [--dashboard-rate R] [--counters] [--keep-lines] [--out DIR]
-#                [--frontend-tier]
+#                [--frontend-tier] [--gc-events]
 #
 # Defaults: 100,000 devices per round, 256 connections, 30 s, 2 rounds after a 5 s warm-up of
 # both targets, 5 apps (50% hot), 5% malformed requests, wrk. Short runs while the machine is
@@ -20,12 +20,14 @@
 # --frontend-tier: the load goes to a separate frontend process (Frontend.Host, an Orleans
 # client) in front of the silo, so every device-grain call crosses processes; "server" figures
 # are the silo's, the frontend's CPU is listed as "frontend".
+# --gc-events: the silo's own GC events (every collection's pause, what it promoted and how that
+# was reached) over the middle of each server round, into gc-events.txt and the report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 DEVICES=100000 CONNECTIONS=256 DURATION=30 ROUNDS=2 APPS=5 HOT=0.5 MALFORMED=0.05 WINDOW=8
-DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=20 BASE_DURATION="" FRONTEND_TIER=0
+DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=20 BASE_DURATION="" FRONTEND_TIER=0 GC_EVENTS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) DEVICES="$2"; shift 2 ;;
@@ -44,7 +46,8 @@ while [ $# -gt 0 ]; do
     --keep-lines) KEEP=1; shift ;;
     --out) OUT="$2"; shift 2 ;;
     --frontend-tier) FRONTEND_TIER=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --gc-events) GC_EVENTS=1; shift ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,9 +83,9 @@ if [ "$COUNTERS" = 1 ] && [ ! -x "$ROOT/bench/.tools/dotnet-counters" ]; then
   dotnet tool install --tool-path "$ROOT/bench/.tools" dotnet-counters --version 10.0.750501 >/dev/null
 fi
 
-AZ_PID="" SERVER_PID="" FRONT_PID="" BASE_PID="" MON_PID="" LOAD_PID="" COUNTERS_PID=""
+AZ_PID="" SERVER_PID="" FRONT_PID="" BASE_PID="" MON_PID="" LOAD_PID="" COUNTERS_PID="" GC_PID=""
 cleanup() {
-  for p in "$LOAD_PID" "$MON_PID" "$COUNTERS_PID" "$BASE_PID" "$FRONT_PID"; do
+  for p in "$LOAD_PID" "$MON_PID" "$COUNTERS_PID" "$GC_PID" "$BASE_PID" "$FRONT_PID"; do
     if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; fi
   done
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -248,11 +251,19 @@ for r in $(seq 1 "$ROUNDS"); do
       --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft.Orleans >"$RD/counters.log" 2>&1 </dev/null &
     COUNTERS_PID=$!
   fi
+  if [ "$GC_EVENTS" = 1 ]; then
+    # From 5 s in to 5 s before the end (docs/performance.md, "What a pause is made of").
+    GC_DELAY=$(( DURATION > 15 ? 5 : 1 ))
+    "${LOAD[@]}" gcevents --pid "$SERVER_PID" --delay "$GC_DELAY" --seconds $(( DURATION > 15 ? DURATION - 10 : (DURATION + 1) / 2 )) \
+      --out "$RD/gc-events.txt" --json "$RD/gc-events.json" >/dev/null 2>&1 &
+    GC_PID=$!
+  fi
   run_load "$TARGET" "$RD/lines" "$RD/server.json" 0
   touch "$RD/load.finished"
   wait "$MON_PID" || true
   MON_PID=""
   if [ -n "$COUNTERS_PID" ]; then wait "$COUNTERS_PID" || true; COUNTERS_PID=""; fi
+  if [ -n "$GC_PID" ]; then wait "$GC_PID" || true; GC_PID=""; fi
   curl -sf "$SERVER/metrics" >"$RD/metrics-after.txt"
   [ "$DRIVER" = wrk ] && "${LOAD[@]}" finish --url "$TARGET" --lines "$RD/lines" --result "$RD/server.json"
   "${LOAD[@]}" tally --apps "$OUT/apps.json" --lines "$RD/lines" --result "$RD/server.json" --out "$RD/expected.json"

@@ -1,10 +1,10 @@
 using Analytics.Bench.Load;
 
 // The benchmark's helper tool (bench/run.sh drives it); see bench/README.md.
-//   setup | gen | drive | finish | tally | verify | monitor | report  [--option value ...]
+//   setup | gen | drive | finish | tally | verify | monitor | gcevents | report  [--option value ...]
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: Analytics.Bench.Load setup|gen|drive|finish|tally|verify|monitor|report [--option value ...]");
+    Console.Error.WriteLine("usage: Analytics.Bench.Load setup|gen|drive|finish|tally|verify|monitor|gcevents|report [--option value ...]");
     return 2;
 }
 
@@ -20,6 +20,7 @@ try
         "tally" => TallyCommand.Run(cl),
         "verify" => await VerifyCommand.RunAsync(cl),
         "monitor" => await MonitorCommand.RunAsync(cl),
+        "gcevents" => await GcEventsCommand.RunAsync(cl),
         "report" => ReportCommand.Run(cl),
         _ => throw new ArgumentException($"unknown command '{args[0]}'"),
     };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Analytics.Bench.Load;
@@ -201,6 +202,7 @@ public static class ReportCommand
     {
         var cpuLines = new List<string>();
         var gcLines = new List<string>();
+        var gcEventLines = new List<string>();
         var dashLines = new List<string>();
         var baseLines = new List<string>();
         var perRound = new JsonArray();
@@ -256,6 +258,14 @@ public static class ReportCommand
                 gcLines.Add(FormattableString.Invariant($"{kb:F1} KB per request, {collections:F0} collections, {paused:F2} s paused ({meanPauseMs:F0} ms each)"));
             }
 
+            // bench/run.sh --gc-events: the silo's own GC events over the middle of the round.
+            var gcEvents = Path.Combine(r, "gc-events.json");
+            if (File.Exists(gcEvents) && JsonSerializer.Deserialize<GcEventsCommand.EventsSummary>(File.ReadAllText(gcEvents)) is { } events)
+            {
+                entry["gcEvents"] = JsonNode.Parse(File.ReadAllText(gcEvents));
+                gcEventLines.Add(GcEventsLine(events));
+            }
+
             var baseMon = Path.Combine(r, "baseline-monitor.json");
             var baseRes = Path.Combine(r, "baseline.json");
             if (File.Exists(baseMon) && File.Exists(baseRes) && RoundResult.Read(baseRes) is { Rps: > 0 } baseRound)
@@ -289,6 +299,20 @@ public static class ReportCommand
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"server GC per round             {string.Join("; ", gcLines)}");
         }
+
+        if (gcEventLines.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"server GC events per round      {string.Join("; ", gcEventLines)}");
+        }
+    }
+
+    /// <summary>One round's <c>gcevents</c> summary: the gen0 and gen1 pauses, what gen0 promoted, and how it was reached.</summary>
+    private static string GcEventsLine(GcEventsCommand.EventsSummary e)
+    {
+        static string Of(string name, GcEventsCommand.GenerationSummary? g) => g is null
+            ? string.Empty
+            : FormattableString.Invariant($", {name} {g.Count} (pause median {g.PauseMedianMs:F0} ms, max {g.PauseMaxMs:F0} ms, promoted {g.PromotedMinMb:F1}-{g.PromotedMaxMb:F1} MB)");
+        return FormattableString.Invariant($"{e.Seconds:F0} s: {e.Collections} collections, {e.PausedSeconds:F2} s paused{Of("gen0", e.Gen0)}{Of("gen1", e.Gen1)}{Of("gen2", e.Gen2)}, {e.OlderGenerationShare:P0} of the promoted bytes reached through the card table");
     }
 
     /// <summary>CPU of <paramref name="process"/> in µs per request of a round served at <paramref name="rps"/>.</summary>
