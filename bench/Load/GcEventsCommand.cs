@@ -95,6 +95,9 @@ public static class GcEventsCommand
                 _generation = e.Depth;
                 _reason = e.Reason.ToString();
                 _marks.Clear();
+
+                // A background gen2 reports its heap only after it restarted the threads: 0, not the last collection's.
+                _promoted = 0;
             };
             clr.GCMarkWithType += e => _marks[e.Type] = _marks.GetValueOrDefault(e.Type) + e.Promoted;
 

@@ -260,9 +260,9 @@ public static class ReportCommand
 
             // bench/run.sh --gc-events: the silo's own GC events over the middle of the round.
             var gcEvents = Path.Combine(r, "gc-events.json");
-            if (File.Exists(gcEvents) && JsonSerializer.Deserialize<GcEventsCommand.EventsSummary>(File.ReadAllText(gcEvents)) is { } events)
+            if (File.Exists(gcEvents) && File.ReadAllText(gcEvents) is var eventsJson && JsonSerializer.Deserialize<GcEventsCommand.EventsSummary>(eventsJson) is { } events)
             {
-                entry["gcEvents"] = JsonNode.Parse(File.ReadAllText(gcEvents));
+                entry["gcEvents"] = JsonNode.Parse(eventsJson);
                 gcEventLines.Add(GcEventsLine(events));
             }
 
