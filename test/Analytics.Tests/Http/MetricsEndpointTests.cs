@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using Analytics.Frontend;
+using OpenTelemetry.Metrics;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Http;
@@ -40,6 +43,46 @@ public sealed class MetricsEndpointTests(ServerFixture fixture)
         Assert.Contains("orleans_catalog_activations", names);
         Assert.Contains("orleans_app_requests_latency_milliseconds_count", names);
         Assert.Contains("http_server_request_duration_seconds_count", names);
+    }
+
+    [Fact]
+    public void Every_exported_stream_is_bounded_and_the_per_call_instruments_are_dropped()
+    {
+        using var meter = new Meter("metrics-endpoint-tests");
+        var lookups = meter.CreateCounter<long>("orleans-directory-lookups-local-issued");
+        var cacheSize = meter.CreateObservableGauge("orleans-directory-cache-size", () => 0);
+        var memoryPool = meter.CreateCounter<long>("aspnetcore.memory_pool.rented");
+        var matches = meter.CreateCounter<long>("aspnetcore.routing.match_attempts");
+        var durations = meter.CreateHistogram<double>("http.server.request.duration");
+        var calls = meter.CreateCounter<long>("analytics.grain.calls");
+
+        Assert.All(new Instrument[] { lookups, cacheSize, memoryPool, matches }, i => Assert.Same(MetricStreamConfiguration.Drop, Telemetry.StreamOf(i)));
+        Assert.All(new Instrument[] { durations, calls }, i =>
+        {
+            var stream = Telemetry.StreamOf(i);
+            Assert.NotSame(MetricStreamConfiguration.Drop, stream);
+            Assert.Equal(Telemetry.MetricPointsPerStream, stream.CardinalityLimit);
+            Assert.Null(stream.Name);
+        });
+    }
+
+    [Fact]
+    public async Task Request_durations_keep_ASP_NET_Cores_bucket_boundaries_in_seconds()
+    {
+        using var api = fixture.Api();
+        Assert.True(await CountlyClient.EventuallyAsync(async () =>
+            (await ScrapeAsync(api)).Contains("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal), TimeSpan.FromSeconds(10)));
+        var metrics = await ScrapeAsync(api);
+
+        // The boundaries ASP.NET Core advises (5 ms to 10 s), not OpenTelemetry's defaults (0 to 10,000).
+        var boundaries = metrics.Split('\n')
+            .Where(l => l.StartsWith("http_server_request_duration_seconds_bucket{", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("le=\"", StringComparison.Ordinal) + 4)..])
+            .Select(l => l[..l.IndexOf('"')])
+            .ToHashSet();
+        Assert.Contains("0.005", boundaries);
+        Assert.Contains("10", boundaries);
+        Assert.DoesNotContain("250", boundaries);
     }
 
     private static async Task<string> ScrapeAsync(CountlyClient api) => await api.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
