@@ -1,5 +1,5 @@
-using Analytics.Grains.Storage;
 using System.Diagnostics.Metrics;
+using Analytics.Grains.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Analytics.Frontend;
-using OpenTelemetry.Metrics;
 using Analytics.Tests.Infrastructure;
+using OpenTelemetry.Metrics;
 
 namespace Analytics.Tests.Http;
 
