@@ -9,7 +9,7 @@
 #                [--rounds R] [--apps A]
 #                [--hot-share F] [--malformed F] [--window W] [--driver wrk|dotnet]
 #                [--warmup S] [--dashboard-rate R] [--counters] [--keep-lines] [--out DIR]
-#                [--frontend-tier] [--gc-events]
+#                [--frontend-tier] [--gc-events] [--rate R]
 #
 # Defaults: 100,000 devices per round, 256 connections, 30 s, 2 rounds after a 5 s warm-up of
 # both targets, 5 apps (50% hot), 5% malformed requests, wrk. Short runs while the machine is
@@ -22,12 +22,15 @@
 # are the silo's, the frontend's CPU is listed as "frontend".
 # --gc-events: the silo's own GC events (every collection's pause, what it promoted and how that
 # was reached) over the middle of each server round, into gc-events.txt and the report.
+# --rate R (with --driver dotnet): open-loop load, R requests a second offered to each target,
+# latency counted from when each request was due: the latency at a given load rather than the
+# most a target can serve (the ratio then compares two offered rates, not capacities).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 DEVICES=100000 CONNECTIONS=256 DURATION=30 ROUNDS=2 APPS=5 HOT=0.5 MALFORMED=0.05 WINDOW=8
-DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=20 BASE_DURATION="" FRONTEND_TIER=0 GC_EVENTS=0
+DRIVER=wrk DASH_RATE=5 COUNTERS=0 KEEP=0 OUT="" WARMUP=20 BASE_DURATION="" FRONTEND_TIER=0 GC_EVENTS=0 RATE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --devices) DEVICES="$2"; shift 2 ;;
@@ -47,12 +50,15 @@ while [ $# -gt 0 ]; do
     --out) OUT="$2"; shift 2 ;;
     --frontend-tier) FRONTEND_TIER=1; shift ;;
     --gc-events) GC_EVENTS=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    --rate) RATE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 if [ "$DEVICES" -gt 1000000 ] || [ "$DEVICES" -lt 1 ]; then echo "--devices must be 1..1000000" >&2; exit 2; fi
 case "$DRIVER" in wrk|dotnet) ;; *) echo "--driver must be wrk or dotnet" >&2; exit 2 ;; esac
+if ! [[ "$RATE" =~ ^[0-9]+$ ]]; then echo "--rate must be a whole number of requests a second" >&2; exit 2; fi
+if [ "$RATE" -gt 0 ] && [ "$DRIVER" != dotnet ]; then echo "--rate needs --driver dotnet (wrk has no fixed-rate mode)" >&2; exit 2; fi
 
 source "$ROOT/scripts/setup.sh"
 if [ "$DRIVER" = wrk ] && ! command -v wrk >/dev/null 2>&1; then
@@ -155,7 +161,7 @@ wait_port "$BASE_PORT" 30
 
 cat >"$OUT/config.json" <<JSON
 {"devices": $DEVICES, "connections": $CONNECTIONS, "duration": $DURATION, "rounds": $ROUNDS, "apps": $APPS,
- "hotShare": $HOT, "malformed": $MALFORMED, "window": $WINDOW, "warmup": $WARMUP, "driver": "$DRIVER", "dashboardRate": $DASH_RATE,
+ "hotShare": $HOT, "malformed": $MALFORMED, "window": $WINDOW, "warmup": $WARMUP, "driver": "$DRIVER", "rate": $RATE, "dashboardRate": $DASH_RATE,
  "commit": "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)",
  "machine": "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB, load average at start $(cut -d' ' -f1-3 /proc/loadavg)",
  "startedAt": "$(date -u +%FT%TZ)"}
@@ -179,6 +185,7 @@ run_load() {
       done ) &
   else
     local w=(); [ "$wrap" = 1 ] && w=(--wrap)
+    [ "$RATE" -gt 0 ] && w+=(--rate "$RATE")
     "${LOAD[@]}" drive --url "$url" --lines "$lines" --connections "$CONNECTIONS" --duration "$DURATION" "${w[@]}" --out "$result" >"${result%.json}.drive.txt" 2>&1 &
   fi
   LOAD_PID=${wrk_pid:-$!}

@@ -7,6 +7,11 @@ namespace Analytics.Bench.Load;
 /// <c>drive</c>: the .NET alternative to wrk. One task per connection walks its own line file
 /// through a shared <see cref="SocketsHttpHandler"/> pool (one request in flight per task),
 /// with the same answer rules as <c>bench/wrk/sessions.lua</c>, and writes a <see cref="RoundResult"/>.
+/// With <c>--rate R</c> the load is open-loop: each connection sends its requests on a fixed
+/// schedule (R ÷ connections a second, the connections staggered), as many independent devices
+/// would, and a request's latency counts from when it was due, so one that starts late because
+/// the previous answer was slow is charged the wait (no coordinated omission). A connection's
+/// requests still go one at a time, in order, as one SDK's do.
 /// </summary>
 public static class DriveCommand
 {
@@ -19,6 +24,7 @@ public static class DriveCommand
         var duration = TimeSpan.FromSeconds(cl.Double("duration", 10));
         var wrap = cl.Optional("wrap") == "true";
         var maxAttempts = cl.Int("max-attempts", 1000);
+        var rate = cl.Double("rate", 0);
         var output = cl.Required("out");
         cl.EnsureAllRead();
 
@@ -32,7 +38,22 @@ public static class DriveCommand
             AutomaticDecompression = DecompressionMethods.None,
         };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
-        var workers = Enumerable.Range(0, connections).Select(c => new Worker(Path.Combine(lines, GenCommand.FileName(c)), wrap, maxAttempts)).ToArray();
+        // Open-loop: connection c sends at offset c × period ÷ connections, then every period.
+        var period = rate > 0 ? Stopwatch.Frequency * connections / rate : 0;
+        var workers = Enumerable.Range(0, connections)
+            .Select(c => new Worker(Path.Combine(lines, GenCommand.FileName(c)), wrap, maxAttempts, (long)period, (long)(period * c / connections)))
+            .ToArray();
+        if (rate > 0)
+        {
+            // Open-loop latencies count from due times, so the connections are opened first:
+            // otherwise every connection's first request would carry its TCP set-up. Any answer
+            // will do (the baseline has no /o/ping).
+            await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+            {
+                using var response = await client.GetAsync(url + "/o/ping");
+            }));
+        }
+
         var clock = Stopwatch.StartNew();
         var deadline = duration;
         await Task.WhenAll(workers.Select(w => Task.Run(() => w.RunAsync(client, url, clock, deadline))));
@@ -59,11 +80,13 @@ public static class DriveCommand
             Connections = [.. workers.Select(w => new ConnectionProgress { Cursor = w.Cursor, Exhausted = w.Exhausted })],
         };
         result.Write(output);
-        Console.WriteLine($"dotnet: {result.Requests:N0} requests in {elapsed:F1} s = {result.Rps:N0}/s, p50 {result.LatencyUs["p50"] / 1000:F2} ms, p99 {result.LatencyUs["p99"] / 1000:F2} ms");
+        var offered = rate > 0 ? FormattableString.Invariant($" (offered {rate:N0}/s, open-loop)") : "";
+        Console.WriteLine($"dotnet: {result.Requests:N0} requests in {elapsed:F1} s = {result.Rps:N0}/s{offered}, p50 {result.LatencyUs["p50"] / 1000:F2} ms, p99 {result.LatencyUs["p99"] / 1000:F2} ms");
         return 0;
     }
 
-    private sealed class Worker(string path, bool wrap, int maxAttempts)
+    /// <summary>One connection; <paramref name="period"/> (stopwatch ticks, 0 = closed-loop) between due times, the first due at <paramref name="offset"/>.</summary>
+    private sealed class Worker(string path, bool wrap, int maxAttempts, long period, long offset)
     {
         public List<int> Latencies { get; } = new(4096);
         public long Cursor { get; private set; }
@@ -90,10 +113,33 @@ public static class DriveCommand
             }
 
             var attempts = 0;
+            var due = offset;
+            long? scheduled = null;
             while (line is not null && clock.Elapsed < deadline)
             {
                 var bad = LineKind.IsMalformed(line[0]);
                 var started = clock.ElapsedTicks;
+                if (period > 0)
+                {
+                    // A line waits for its due time; a retry or re-send of it goes at once. Its
+                    // latency counts from the due time, even when the previous answer made it late.
+                    if (scheduled is null)
+                    {
+                        scheduled = due;
+                        due += period;
+                        if (scheduled > started)
+                        {
+                            await Task.Delay(TimeSpan.FromSeconds((double)(scheduled.Value - started) / Stopwatch.Frequency));
+                            if (clock.Elapsed >= deadline)
+                            {
+                                break;
+                            }
+                        }
+                    }
+
+                    started = scheduled.Value;
+                }
+
                 int status;
                 try
                 {
@@ -156,6 +202,7 @@ public static class DriveCommand
                 }
 
                 attempts = 0;
+                scheduled = null;
                 Cursor++;
                 line = await reader.ReadLineAsync();
                 if (line is null && wrap)

@@ -35,6 +35,10 @@ public static class ReportCommand
         if (config is not null)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"   {config["devices"]} devices/round, {config["connections"]} connections, {config["duration"]} s x {config["rounds"]} rounds (B S alternately), driver {config["driver"]}, malformed {config["malformed"]}, machine: {config["machine"]}");
+            if (config["rate"]?.GetValue<double>() is > 0 and var rate)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"   open-loop: {rate:N0} requests/s offered to each target, latency counted from each request's due time (the ratio compares what was served of the same offer, not capacities)");
+            }
         }
 
         text.AppendLine("round  target    req/s      p50 ms   p99 ms   p99.9 ms  non-2xx  malformed(4xx)  retries  in-flight re-sent");
