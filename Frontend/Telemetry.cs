@@ -53,12 +53,7 @@ public static class Telemetry
     public static MetricStreamConfiguration StreamOf(Instrument instrument)
     {
         ArgumentNullException.ThrowIfNull(instrument);
-        if (instrument.Name == "orleans-directory-cache-size")
-        {
-            return MetricStreamConfiguration.Drop;
-        }
-
-        foreach (var pattern in PerCallInstrumentsDropped)
+        foreach (var pattern in Dropped)
         {
             var dropped = pattern.EndsWith('*')
                 ? instrument.Name.StartsWith(pattern.AsSpan(0, pattern.Length - 1), StringComparison.OrdinalIgnoreCase)
@@ -71,6 +66,9 @@ public static class Telemetry
 
         return new MetricStreamConfiguration { CardinalityLimit = MetricPointsPerStream };
     }
+
+    /// <summary>Every instrument <see cref="StreamOf"/> drops: the per-call ones and Orleans' directory-cache size.</summary>
+    private static readonly string[] Dropped = [.. PerCallInstrumentsDropped, "orleans-directory-cache-size"];
 
     /// <summary>The ASP.NET Core meters listened to: request durations and active requests, connections, routing, diagnostics.</summary>
     private static readonly string[] AspNetCoreMeters =
