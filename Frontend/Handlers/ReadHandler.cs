@@ -148,9 +148,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
             return;
         }
 
-        // Countly loads the 30-day objects (with their previous 30 days) for every section;
-        // a longer single period loads its own buckets.
-        var fetch = periods.Count == 1 && periods[0].Period.Months.Count > month.Months.Count ? periods[0].Period : month;
+        var fetch = DashboardOutput.PeriodToLoad(periods, month);
         var users = counters.TimeObjectAsync(app.Id, Collections.Users, fetch);
         var details = counters.TimeObjectAsync(app.Id, Collections.DeviceDetails, fetch);
         var carriers = counters.TimeObjectAsync(app.Id, Collections.Carriers, fetch);

@@ -119,15 +119,10 @@ public sealed partial class CountlyApi(
             return Reply.MessageAsync(context, bagResult.StatusCode, bagResult.Error ?? "Bad request");
         }
 
-        string? callback = null;
-        if (bag.Has("callback"))
-        {
-            callback = bag.GetString("callback");
-            if (callback is null || !Reply.IsValidCallback(callback))
-            {
-                return Reply.MessageAsync(context, 400, "Invalid parameter \"callback\"");
-            }
-        }
+        // JSONP only for a plain identifier path; any other callback (empty included: Countly
+        // tests it for truth) is not reflected, and the answer is the plain JSON with the same
+        // status and content type (spec §0.2).
+        var callback = bag.GetString("callback") is { } named && Reply.IsValidCallback(named) ? named : null;
 
         var api = new ApiContext(context, bag, callback, segments);
         foreach (var idName in IdParameters)

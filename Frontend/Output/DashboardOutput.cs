@@ -39,6 +39,15 @@ public static class DashboardOutput
         return true;
     }
 
+    /// <summary>
+    /// The period whose months the dashboard loads. Countly loads the 30-day objects (with their
+    /// previous 30 days) for every section; a single period whose buckets, or its previous
+    /// period's, lie outside them loads its own: a past range, a longer period, or this year's
+    /// months in January, compared with last year's.
+    /// </summary>
+    public static Period PeriodToLoad(IReadOnlyList<DashboardPeriod> periods, Period thirtyDays) =>
+        periods.Count == 1 && !periods[0].Period.Months.All(thirtyDays.Months.Contains) ? periods[0].Period : thirtyDays;
+
     /// <summary>Builds the dashboard object, one key per section.</summary>
     public static JsonObject Build(JsonObject users, JsonObject deviceDetails, JsonObject carriers, IReadOnlyList<DashboardPeriod> periods)
     {

@@ -59,7 +59,9 @@ public static class SessionRules
             }
         }
 
-        if (request.EndSession)
+        // Countly reads begin_session first and end_session only without it: a request that
+        // carries both begins (or extends) a session and leaves it open.
+        if (request.EndSession && !request.BeginSession)
         {
             state.LastEnd = t;
             state.HasOngoingSession = false;

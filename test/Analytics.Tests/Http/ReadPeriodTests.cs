@@ -159,6 +159,25 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_dashboard_of_a_past_range_counts_its_sessions()
+    {
+        // The range lies before the 30 days every section loads: it must load its own months.
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10) - (100 * 86_400_000L);
+        var range = Uri.EscapeDataString($"[{t - 86_400_000L},{t + 86_400_000L}]");
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+        await api.ReadUntilAsync(appId, "total_users", j => j?.ToJsonString() == """[{"_id":"users","u":1}]""", "&period=" + range);
+
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period={range}");
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        var section = Assert.Single(answer.Json!.AsObject()).Value!["dashboard"]!;
+        Assert.Equal(1, (int)section["total_sessions"]!["total"]!);
+        Assert.Equal(1, (int)section["new_users"]!["total"]!);
+    }
+
+    [Fact]
     public async Task The_dashboard_with_an_invalid_period_is_400()
     {
         using var api = fixture.Api();

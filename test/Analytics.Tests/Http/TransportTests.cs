@@ -126,14 +126,22 @@ public sealed class TransportTests(ServerFixture fixture)
         Expect.Answer(answer, HttpStatusCode.OK, """Countly.cb_1({"result":"Success"})""");
     }
 
-    [Fact]
-    public async Task A_callback_that_is_not_an_identifier_is_400()
+    [Theory]
+    [InlineData("alert(1)")]
+    [InlineData("cb[0]")]
+    [InlineData("")]
+    public async Task A_callback_that_is_not_an_identifier_is_not_reflected_and_changes_nothing_else(string callback)
     {
         using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
 
-        var answer = await api.GetAsync("/o?callback=" + Uri.EscapeDataString("alert(1)"));
+        var error = await api.GetAsync("/o?callback=" + Uri.EscapeDataString(callback));
+        var read = await api.ReadAsync(appId, "sessions", "&callback=" + Uri.EscapeDataString(callback));
+        var write = await api.WriteAsync(appKey, "D", ("callback", callback));
 
-        Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Invalid parameter \"callback\""}""");
+        Expect.Answer(error, HttpStatusCode.BadRequest, """{"result":"Missing parameter \"app_id\""}""");
+        Expect.Answer(read, HttpStatusCode.OK, "{}");
+        Expect.Answer(write, HttpStatusCode.OK, """{"result":"Success"}""");
     }
 
     [Fact]

@@ -33,6 +33,41 @@ public sealed class DashboardOutputTests
     }
 
     [Theory]
+    [InlineData("30days", false)]
+    [InlineData("7days", false)]
+    [InlineData("hour", false)]
+    [InlineData("60days", true)]
+    [InlineData("month", true)]
+    public void A_single_period_loads_its_own_months_only_when_the_30_days_lack_some(string name, bool own)
+    {
+        var thirtyDays = Period.Parse("30days", Istanbul, Now);
+        Assert.True(DashboardOutput.TryGetPeriods(name, Istanbul, Now, out var periods));
+
+        Assert.Same(own ? periods[0].Period : thirtyDays, DashboardOutput.PeriodToLoad(periods, thirtyDays));
+    }
+
+    [Fact]
+    public void This_years_months_in_january_load_last_january_to_compare_with()
+    {
+        var january = LocalTime.ToUnixMs(new DateTime(2024, 1, 20, 12, 0, 0, DateTimeKind.Unspecified), Istanbul);
+        Assert.True(DashboardOutput.TryGetPeriods("month", Istanbul, january, out var periods));
+
+        var loaded = DashboardOutput.PeriodToLoad(periods, Period.Parse("30days", Istanbul, january));
+
+        Assert.Equal([(2023, 1), (2024, 1)], loaded.Months);
+    }
+
+    [Fact]
+    public void The_default_sections_load_the_30_days()
+    {
+        Assert.True(DashboardOutput.TryGetPeriods(null, Istanbul, Now, out var periods));
+        var thirtyDays = Period.Parse("30days", Istanbul, Now);
+
+        Assert.Same(thirtyDays, DashboardOutput.PeriodToLoad(periods, thirtyDays));
+        Assert.All(periods, p => Assert.Subset(thirtyDays.Months.ToHashSet(), p.Period.Months.ToHashSet()));
+    }
+
+    [Theory]
     [InlineData("30days")]
     [InlineData("7days")]
     [InlineData("today")]

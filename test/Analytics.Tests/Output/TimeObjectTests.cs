@@ -59,6 +59,34 @@ public sealed class TimeObjectTests
         Assert.Equal(expectedYear, year is null ? "{}" : Json.Text(Json.Pick(year, "t", "n", "e", "d", "u", "f", "ds")));
     }
 
+    // Countly handles end_session only in the `else` of begin_session: a request with both
+    // counts one session and one request, records no duration bucket and leaves the session open.
+    [Fact]
+    public void Begin_and_end_in_one_request_is_a_begin()
+    {
+        var traffic = new Traffic();
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 20), begin: true, end: true);
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 21), end: true);
+
+        var result = TimeObject.Build(traffic.Snapshots(Collections.Users), TimeObjectShape.Users, [(2024, 10)]);
+
+        // The second request ends the session the first one left open.
+        Assert.Equal("""{"t":1,"n":1,"e":2,"u":1,"f":{"0":1},"ds":{"0":1}}""", Json.Text(Json.Pick(result["2024"]!.AsObject(), "t", "n", "e", "d", "u", "f", "ds")));
+    }
+
+    [Fact]
+    public void Begin_and_end_in_one_request_starts_no_cooldown()
+    {
+        var traffic = new Traffic();
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 20), begin: true, end: true);
+        traffic.Send("D", traffic.At(2024, 10, 15, 13, 20, 5), begin: true);
+
+        var result = TimeObject.Build(traffic.Snapshots(Collections.Users), TimeObjectShape.Users, [(2024, 10)]);
+
+        // Not an extension: the second begin is a new session (and closes the open one's bucket).
+        Assert.Equal("""{"t":2,"n":1,"e":2,"u":1,"f":{"0":1,"1":1},"ds":{"0":1}}""", Json.Text(Json.Pick(result["2024"]!.AsObject(), "t", "n", "e", "d", "u", "f", "ds")));
+    }
+
     // The Node and Web SDKs send end_session=1&session_duration=0 when the session was just
     // extended; Countly tests the raw (truthy) parameter, so neither request adds an `e`.
     [Fact]
