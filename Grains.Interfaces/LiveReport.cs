@@ -14,6 +14,8 @@ public sealed record class LiveReport
     [Id(3)] public IReadOnlyList<LiveMinute> Minutes { get; init; } = [];
     /// <summary>Unix ms when the report was made.</summary>
     [Id(4)] public long At { get; init; }
+    /// <summary>The app's last reset the silo knew of (the live grain's previous answer): devices active before it are not counted.</summary>
+    [Id(5)] public long KnownResetAt { get; init; }
 }
 
 /// <summary>Counts of one minute (start in Unix ms).</summary>

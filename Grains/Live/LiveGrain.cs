@@ -1,3 +1,4 @@
+using Analytics.Grains.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Grains.Live;
@@ -5,18 +6,36 @@ namespace Analytics.Grains.Live;
 /// <summary>
 /// One app's live numbers: the sum of the latest report of every silo (a silo silent for
 /// 10 s no longer counts), per-minute series of the last hour and all-time maxima sampled
-/// from the reports (docs/api.md, "live").
+/// from the reports (docs/api.md, "live"). The maxima and the time of the last reset are
+/// persisted: written when they change, at most every <see cref="SaveInterval"/>, and when the
+/// grain deactivates.
 /// </summary>
-public sealed class LiveGrain(IOptions<LiveOptions> options) : Grain, ILiveGrain
+public sealed class LiveGrain(IOptions<LiveOptions> options, [PersistentState("live", AccountsGrain.StorageName)] IPersistentState<LiveState> state) : Grain, ILiveGrain
 {
+    /// <summary>How often changed maxima are written while reports keep raising them.</summary>
+    public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(10);
+
     private const int Minutes = 60;
     private readonly Dictionary<string, LiveReport> _sources = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, Minute> _minutes = [];
-    private long _maxOnline;
-    private long _maxNewOnline;
+    private bool _dirty;
+    private IGrainTimer? _saver;
 
-    Task ILiveGrain.ReportAsync(LiveReport report)
+    Task<long> ILiveGrain.ReportAsync(LiveReport report)
     {
+        var s = state.State;
+        if (report.KnownResetAt < s.ResetAt)
+        {
+            // Made before the silo learnt of the reset: its online devices may predate it, and its
+            // minutes before the reset's minute are gone. The answer tells the silo to drop them.
+            report = report with
+            {
+                Online = 0,
+                NewOnline = 0,
+                Minutes = [.. report.Minutes.Where(m => m.Time >= s.ResetAt / 60_000 * 60_000)],
+            };
+        }
+
         _sources[report.Source] = report;
         foreach (var m in report.Minutes)
         {
@@ -30,20 +49,26 @@ public sealed class LiveGrain(IOptions<LiveOptions> options) : Grain, ILiveGrain
         var current = MinuteAt(report.At / 60_000 * 60_000);
         current.Online = Math.Max(current.Online, online);
         current.NewOnline = Math.Max(current.NewOnline, newOnline);
-        _maxOnline = Math.Max(_maxOnline, online);
-        _maxNewOnline = Math.Max(_maxNewOnline, newOnline);
+        if (online > s.MaxOnline || newOnline > s.MaxNewOnline)
+        {
+            s.MaxOnline = Math.Max(s.MaxOnline, online);
+            s.MaxNewOnline = Math.Max(s.MaxNewOnline, newOnline);
+            _dirty = true;
+            _saver ??= this.RegisterGrainTimer(SaveAsync, new GrainTimerCreationOptions(SaveInterval, SaveInterval) { Interleave = false });
+        }
+
         while (_minutes.Count > Minutes + 5)
         {
             _minutes.Remove(_minutes.Keys.First());
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(s.ResetAt);
     }
 
     Task<LiveNow> ILiveGrain.GetAsync()
     {
         var (online, newOnline) = Totals(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        return Task.FromResult(new LiveNow { Online = online, NewOnline = newOnline, MaxOnline = Math.Max(_maxOnline, online), MaxNewOnline = Math.Max(_maxNewOnline, newOnline) });
+        return Task.FromResult(new LiveNow { Online = online, NewOnline = newOnline, MaxOnline = Math.Max(state.State.MaxOnline, online), MaxNewOnline = Math.Max(state.State.MaxNewOnline, newOnline) });
     }
 
     Task<LiveMinute[]> ILiveGrain.GraphAsync()
@@ -70,12 +95,37 @@ public sealed class LiveGrain(IOptions<LiveOptions> options) : Grain, ILiveGrain
         return Task.FromResult(points);
     }
 
-    Task ILiveGrain.ResetAsync()
+    async Task ILiveGrain.ResetAsync()
     {
-        _maxOnline = 0;
-        _maxNewOnline = 0;
+        // The silos' online devices go too: every report until a silo has dropped the devices
+        // active before this moment counts nobody online (ReportAsync).
+        var s = state.State;
+        s.MaxOnline = 0;
+        s.MaxNewOnline = 0;
+        s.ResetAt = Math.Max(s.ResetAt + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        _sources.Clear();
         _minutes.Clear();
-        return Task.CompletedTask;
+        _dirty = false;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await SaveAsync(cancellationToken);
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        // A failed write (storage down) leaves the maxima dirty for the next tick.
+        await state.WriteStateAsync(cancellationToken);
+        _dirty = false;
     }
 
     private (long Online, long NewOnline) Totals(long now)

@@ -113,7 +113,7 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
                 var online = app.Online.Count;
                 var newOnline = app.Online.Values.Count(v => v.FirstSession);
                 app.Flush();
-                reports.Add((appId, new LiveReport { Source = journal.JournalId, Online = online, NewOnline = newOnline, Minutes = [.. app.Pending], At = now }));
+                reports.Add((appId, new LiveReport { Source = journal.JournalId, Online = online, NewOnline = newOnline, Minutes = [.. app.Pending], At = now, KnownResetAt = app.KnownResetAt }));
                 app.Pending.Clear();
                 app.Dirty = false;
 
@@ -124,7 +124,30 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
 
         foreach (var chunk in reports.Chunk(32))
         {
-            await Task.WhenAll(chunk.Select(r => grains.GetGrain<ILiveGrain>(r.AppId).ReportAsync(r.Report)));
+            var resets = await Task.WhenAll(chunk.Select(r => grains.GetGrain<ILiveGrain>(r.AppId).ReportAsync(r.Report)));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (resets[i] > chunk[i].Report.KnownResetAt && _apps.TryGetValue(chunk[i].AppId, out var app))
+                {
+                    ForgetBefore(app, resets[i]);
+                }
+            }
+        }
+    }
+
+    // The app was reset: whoever was active until then is no longer online (a device's next
+    // request after the reset starts from a cleared state), and the next report says so.
+    private static void ForgetBefore(AppLive app, long resetAt)
+    {
+        lock (app)
+        {
+            foreach (var gone in app.Online.Where(d => d.Value.LastActive <= resetAt).Select(d => d.Key).ToList())
+            {
+                app.Online.Remove(gone);
+            }
+
+            app.KnownResetAt = Math.Max(app.KnownResetAt, resetAt);
+            app.Dirty = true;
         }
     }
 
@@ -141,6 +164,7 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
         public long Events { get; set; }
         public bool Dirty { get; set; }
         public bool Reported { get; set; }
+        public long KnownResetAt { get; set; }
 
         public void Flush()
         {

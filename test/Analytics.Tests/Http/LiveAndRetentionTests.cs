@@ -26,6 +26,25 @@ public sealed class LiveAndRetentionTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Resetting_an_app_clears_its_online_users_and_maxima()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        await api.WriteAsync(appKey, "reset-1", ("begin_session", "1"));
+        Assert.True(await CountlyClient.EventuallyAsync(async () => Online(await api.ReadAsync(appId, "live")) == 1, TimeSpan.FromSeconds(5)));
+
+        await api.ManageAsync("/i/apps/reset", new JsonObject { ["app_id"] = appId, ["period"] = "reset" });
+
+        // Several reports later the silo still counts nobody from before the reset.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Expect.Json(await api.ReadAsync(appId, "live"), """{"o":0,"n":0,"om":0,"nm":0}""");
+
+        await api.WriteAsync(appKey, "reset-2", ("begin_session", "1"));
+        Assert.True(await CountlyClient.EventuallyAsync(async () => Online(await api.ReadAsync(appId, "live")) == 1, TimeSpan.FromSeconds(5)));
+        Expect.Json(await api.ReadAsync(appId, "live"), """{"o":1,"n":1,"om":1,"nm":1}""");
+    }
+
+    [Fact]
     public async Task The_live_graph_has_sixty_minutes_with_this_minutes_sessions_and_requests()
     {
         using var api = fixture.Api();

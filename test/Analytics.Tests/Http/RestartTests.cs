@@ -34,7 +34,7 @@ public sealed class RestartTests
         await using var azurite = await AzuriteProcess.StartAsync();
         await using var server = await ServerProcess.StartAsync(azurite.ConnectionString);
         var t = TestTime.InPreviousHour(10);
-        string appId, appKey;
+        string appId, appKey, liveAppId;
         var reads = new Dictionary<string, string>();
         using (var api = new CountlyClient(server.Client(), server.AdminKey))
         {
@@ -49,6 +49,12 @@ public sealed class RestartTests
             {
                 reads[read] = (await api.ReadAsync(appId, read)).Body;
             }
+
+            // The live maxima of another app (its devices online now) are kept across the restart.
+            (liveAppId, var liveKey) = await api.CreateAppAsync("Live");
+            await api.WriteAsync(liveKey, "L1", ("begin_session", "1"));
+            await api.WriteAsync(liveKey, "L2", ("begin_session", "1"));
+            Assert.True(await CountlyClient.EventuallyAsync(async () => (await api.ReadAsync(liveAppId, "live")).Json?["om"]?.GetValue<long>() == 2, TimeSpan.FromSeconds(10)));
         }
 
         await server.StopAsync();
@@ -59,6 +65,9 @@ public sealed class RestartTests
         {
             Expect.Same(body, (await again.ReadAsync(appId, read)).Body);
         }
+
+        var live = (await again.ReadAsync(liveAppId, "live")).Json!;
+        Assert.Equal((2L, 2L), (live["om"]!.GetValue<long>(), live["nm"]!.GetValue<long>()));
 
         var resent = await again.WriteAsync(appKey, "D1", ("end_session", "1"), ("timestamp", TestTime.Text(t + 3000)), ("events", """[{"key":"buy","count":1,"sum":1.5}]"""));
         Expect.Answer(resent, System.Net.HttpStatusCode.OK, """{"result":"Success","info":"Request ignored: Duplicate request"}""");

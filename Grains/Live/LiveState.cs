@@ -1,0 +1,13 @@
+namespace Analytics.Grains.Live;
+
+/// <summary>Persisted part of <see cref="LiveGrain"/>: the all-time maxima and the last reset.</summary>
+[GenerateSerializer]
+public sealed class LiveState
+{
+    /// <summary>Highest online count since the last reset.</summary>
+    [Id(0)] public long MaxOnline { get; set; }
+    /// <summary>Highest count of online devices in their first session since the last reset.</summary>
+    [Id(1)] public long MaxNewOnline { get; set; }
+    /// <summary>Unix ms of the last reset (0: never); devices last active before it are not online.</summary>
+    [Id(2)] public long ResetAt { get; set; }
+}
