@@ -33,4 +33,18 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// each time a reference to a device grain is made, i.e. for every <c>/i</c> request.
     /// </remarks>
     Task<IngestResult[]> IngestManyAsync([Immutable] IngestRequest[] requests);
+
+    /// <summary>
+    /// This device's state for another device of the app that merges it (<c>old_device_id</c>),
+    /// once everything this device accepted is durable. Changes nothing: the device empties
+    /// itself only in <see cref="MergedIntoAsync"/>, once the merge is durable.
+    /// </summary>
+    Task<MergeSource> StateForMergeAsync();
+
+    /// <summary>
+    /// Empties this device, whose state <paramref name="deviceId"/> has durably taken, with a
+    /// journal record of its own; completes once that record is durable. Nothing happens when the
+    /// device is already empty, so a re-sent merge can ask again.
+    /// </summary>
+    Task<IngestResult> MergedIntoAsync(string deviceId, string timeZone, int epoch);
 }

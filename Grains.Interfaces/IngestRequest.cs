@@ -67,4 +67,20 @@ public sealed record class IngestRequest
     /// no <c>e</c>: the Node SDK's <c>end_session=1&amp;session_duration=0</c> adds nothing.
     /// </summary>
     [Id(17)] public bool HasUnusableSessionDuration { get; init; }
+
+    /// <summary>
+    /// <c>old_device_id</c> when it names another device of the app: that device is merged into
+    /// this one (Countly's device-id change with merge; docs/write-path.md, "Device-id merges").
+    /// </summary>
+    [Id(18)] public string? MergeFrom { get; init; }
+
+    /// <summary>
+    /// The encoded state of <see cref="MergeFrom"/> as this device's grain took it, or null when
+    /// that device had nothing: filled in by the grain before the rules run, and journaled, so a
+    /// replay merges exactly the same.
+    /// </summary>
+    [Id(19)] public byte[]? MergedState { get; init; }
+
+    /// <summary>Set on the record a merged-away device writes when it gives up its state to this device id.</summary>
+    [Id(20)] public string? MergedInto { get; init; }
 }

@@ -255,6 +255,7 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
             City = city,
             HasLocation = begin,
             Fingerprint = Fingerprint.Of(bag),
+            MergeFrom = SdkIdentity.MergeFrom(bag, identity.DeviceId!),
         });
     }
 

@@ -41,6 +41,24 @@ public static class SdkIdentity
     public static readonly string DeviceIdTooLongMessage = $"Parameter \"device_id\" is longer than {MaxDeviceIdLength} characters";
 
     /// <summary>
+    /// The device to merge into <paramref name="deviceId"/>: <c>old_device_id</c> when it is a
+    /// usable device id (a string or number within <see cref="MaxDeviceIdLength"/>, not the zero
+    /// IDFA) other than <paramref name="deviceId"/> (Countly: <c>old_device_id &amp;&amp;
+    /// old_device_id !== device_id</c>); null otherwise, and the request is processed as if it
+    /// had none.
+    /// </summary>
+    public static string? MergeFrom(ParamBag bag, string deviceId)
+    {
+        if (!bag.IsTruthy("old_device_id") || bag.KindOf("old_device_id") is not (JsonValueKind.String or JsonValueKind.Number))
+        {
+            return null;
+        }
+
+        var old = bag.GetString("old_device_id");
+        return string.IsNullOrEmpty(old) || old.Length > MaxDeviceIdLength || old == ZeroIdfa || string.Equals(old, deviceId, StringComparison.Ordinal) ? null : old;
+    }
+
+    /// <summary>
     /// Applies the checks in Countly's order: missing/falsy (<c>!app_key || !device_id</c>),
     /// zero IDFA, then ours: a <c>device_id</c> that is an object or array (Countly would
     /// coerce it to <c>"[object Object]"</c> and merge every such device) or longer than

@@ -22,6 +22,8 @@ public static class RequestCodec
         if (r.HasLocation) flags |= 16;
         if (r.Metrics is not null) flags |= 32;
         if (r.HasUnusableSessionDuration) flags |= 64;
+        var merge = r.MergeFrom is not null || r.MergedState is not null || r.MergedInto is not null;
+        if (merge) flags |= 128;
         w.Write(flags);
         w.WriteVar(r.SessionDuration);
         if (r.Metrics is { } m)
@@ -53,6 +55,19 @@ public static class RequestCodec
             {
                 w.Write(segments[j].Key);
                 w.Write(segments[j].Value);
+            }
+        }
+
+        if (merge)
+        {
+            // After the events, so records without a merge keep the layout they always had.
+            w.WriteNullable(r.MergeFrom);
+            w.WriteNullable(r.MergedInto);
+            w.Write(r.MergedState is not null);
+            if (r.MergedState is { } state)
+            {
+                w.WriteVar(state.Length);
+                w.Write(state);
             }
         }
     }
@@ -120,6 +135,18 @@ public static class RequestCodec
             events[i] = new IngestEvent { Key = key, Count = count, Sum = sum, Dur = dur, Timestamp = ts, Segments = segs };
         }
 
+        string? mergeFrom = null, mergedInto = null;
+        byte[]? mergedState = null;
+        if ((flags & 128) != 0)
+        {
+            mergeFrom = r.ReadNullableString();
+            mergedInto = r.ReadNullableString();
+            if (r.ReadBoolean())
+            {
+                mergedState = r.ReadBytes((int)r.ReadVar());
+            }
+        }
+
         return new IngestRequest
         {
             AppId = appId,
@@ -140,6 +167,9 @@ public static class RequestCodec
             Fingerprint = fingerprint,
             Epoch = epoch,
             Events = events,
+            MergeFrom = mergeFrom,
+            MergedState = mergedState,
+            MergedInto = mergedInto,
         };
     }
 

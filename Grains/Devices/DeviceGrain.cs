@@ -68,7 +68,8 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
         }
     }
 
-    Task<IngestResult> IDeviceGrain.IngestAsync(IngestRequest request) => SettleAsync(Apply(request, inBulk: false));
+    Task<IngestResult> IDeviceGrain.IngestAsync(IngestRequest request) =>
+        MergesAnother(request) ? MergeAsync(request) : SettleAsync(Apply(request, inBulk: false));
 
     /// <inheritdoc />
     /// <remarks>
@@ -78,6 +79,11 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
     /// </remarks>
     async Task<IngestAck> IDeviceGrain.AppendAsync(IngestRequest request, string callerJournal)
     {
+        if (MergesAnother(request))
+        {
+            return new IngestAck { Result = await MergeAsync(request) };
+        }
+
         var applied = Apply(request, inBulk: false);
         if (applied.Receipt is not { } receipt)
         {
@@ -101,6 +107,11 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
     /// </remarks>
     Task<IngestAck> IDeviceGrain.JournalAsync(IngestRequest request)
     {
+        if (MergesAnother(request))
+        {
+            return MergeAckAsync(request);
+        }
+
         var applied = Apply(request, inBulk: false);
         if (applied.Receipt is not { } receipt)
         {
@@ -138,6 +149,18 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
                 seen++;
                 applied[i] = AlreadyApplied();
             }
+            else if (MergesAnother(requests[i]))
+            {
+                // Rare (an SDK's device-id change queued in a bulk): settled on its own, in order.
+                for (var j = 0; j < i; j++)
+                {
+                    await SettleAsync(applied[j]);
+                }
+
+                var result = await MergeAsync(requests[i], marked);
+                applied[i] = new Applied(result, null);
+                refused = result is IngestResult.Overloaded or IngestResult.Pending;
+            }
             else
             {
                 applied[i] = Apply(requests[i], marked);
@@ -152,6 +175,77 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
         }
 
         return results;
+    }
+
+    async Task<MergeSource> IDeviceGrain.StateForMergeAsync()
+    {
+        // The merging device's record may go to another silo's journal: the state it takes must
+        // not be ahead of what this device's journal holds, or a crash could leave the merged
+        // state counting requests that were never acknowledged (and will be re-sent here).
+        if (!await _last.Wait)
+        {
+            return new MergeSource { Ready = false };
+        }
+
+        return new MergeSource { Ready = true, State = IsEmpty(_state) ? null : _encoded };
+    }
+
+    async Task<IngestResult> IDeviceGrain.MergedIntoAsync(string deviceId, string timeZone, int epoch)
+    {
+        if (IsEmpty(_state))
+        {
+            return IngestResult.Success;
+        }
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var record = new IngestRequest { AppId = _appId, DeviceId = _deviceId, Timestamp = now, ReceivedAt = now, TimeZone = timeZone, Epoch = epoch, MergedInto = deviceId };
+        var result = await SettleAsync(Apply(record, inBulk: false));
+
+        // Its state is now another device's; nothing keeps this activation.
+        DeactivateOnIdle();
+        return result;
+    }
+
+    private static bool IsEmpty(DeviceState state) => !state.HasBegun && state.Pending is not { Count: > 0 };
+
+    /// <summary>Whether <paramref name="request"/> merges another device into this one (<c>old_device_id</c>).</summary>
+    private bool MergesAnother(IngestRequest request) =>
+        request.MergeFrom is { } from && !string.Equals(from, _deviceId, StringComparison.Ordinal);
+
+    private async Task<IngestAck> MergeAckAsync(IngestRequest request) => new() { Result = await MergeAsync(request) };
+
+    /// <summary>
+    /// A request that merges the device <see cref="IngestRequest.MergeFrom"/> into this one, in
+    /// two durable steps (docs/write-path.md, "Device-id merges"): this device's record carries
+    /// the other's state, so a replay merges the same; once it is durable, the other device
+    /// empties itself with a record of its own, and only then is the request answered. A crash
+    /// in between leaves both states (the SDK re-sends the request, which is then a duplicate
+    /// here and asks the other device again), never neither. Runs within this grain's turn, which
+    /// is held for the two writes; merges are rare.
+    /// </summary>
+    private async Task<IngestResult> MergeAsync(IngestRequest request, bool inBulk = false)
+    {
+        var other = GrainFactory.GetGrain<IDeviceGrain>(KeyOf(_appId, request.MergeFrom!));
+        byte[]? merged = null;
+        if (!_state.HasFingerprint(request.Fingerprint))
+        {
+            var source = await other.StateForMergeAsync();
+            if (!source.Ready)
+            {
+                return IngestResult.Pending;
+            }
+
+            merged = source.State;
+        }
+
+        var result = await SettleAsync(Apply(request with { MergedState = merged }, inBulk));
+        if (result is not (IngestResult.Success or IngestResult.Duplicate))
+        {
+            return result;
+        }
+
+        var cleared = await other.MergedIntoAsync(_deviceId, request.TimeZone, request.Epoch);
+        return cleared == IngestResult.Success ? result : cleared;
     }
 
     /// <summary>The answer once the request's journal record is durable (or the wait gave up: <see cref="IngestResult.Pending"/>).</summary>

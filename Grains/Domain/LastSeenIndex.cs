@@ -40,6 +40,18 @@ public static class LastSeenIndex
         Add(stamp, now, country, 1, countryOnly: false);
     }
 
+    /// <summary>Adds <paramref name="delta"/> at the device's last-seen day and country; nothing for a device that never began a session.</summary>
+    public static void Count(DeviceState state, int delta, TimeZoneInfo zone, ICounterSink sink)
+    {
+        if (!state.HasBegun)
+        {
+            return;
+        }
+
+        var day = LocalTime.Of(state.LastSeen, zone);
+        Add(new Stamp(sink, day), day, state.Country ?? "Unknown", delta, countryOnly: false);
+    }
+
     private static void Add(Stamp stamp, LocalTime day, string country, int delta, bool countryOnly)
     {
         var doc = Num.S(day.Month);

@@ -1,3 +1,5 @@
+using Analytics.Grains.Codec;
+
 namespace Analytics.Grains.Domain;
 
 /// <summary>
@@ -35,6 +37,22 @@ public static class SessionRules
         var t = request.Timestamp;
         var stamp = new Stamp(sink, LocalTime.Of(t, zone));
         var usage = new Usage(state, sink, zone);
+        if (request.MergedInto is not null)
+        {
+            // This device was merged into another one, which holds its state now.
+            DeviceMerge.Out(state, zone, sink);
+            return Outcome.Applied;
+        }
+
+        if (request.MergedState is { } merged)
+        {
+            DeviceMerge.In(state, DeviceStateCodec.Decode(merged), zone, sink);
+            if (state.HasBegun)
+            {
+                // Usage either side held back for a first session is visible now.
+                usage.FlushPending();
+            }
+        }
 
         if (request.HasSessionDuration)
         {

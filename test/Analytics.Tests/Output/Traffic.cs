@@ -42,6 +42,41 @@ internal sealed class Traffic(string timeZone = "Europe/Istanbul")
         SessionRules.Apply(state, request, Zone, Sink);
     }
 
+    /// <summary>
+    /// What the grains do for a request of <paramref name="into"/> with <c>old_device_id</c> =
+    /// <paramref name="from"/>: the request carries the old device's state, then the old device
+    /// writes its merged-away record.
+    /// </summary>
+    public void Merge(string into, string from, long timestamp)
+    {
+        var old = State(from);
+        var merged = old.HasBegun || old.Pending is { Count: > 0 } ? Analytics.Grains.Codec.DeviceStateCodec.Encode(old) : null;
+        Apply(into, Request(into, timestamp) with { MergeFrom = from, MergedState = merged });
+        Apply(from, Request(from, timestamp) with { MergedInto = into });
+    }
+
+    /// <summary>The state of <paramref name="device"/> (a new, empty one if it sent nothing).</summary>
+    public DeviceState State(string device)
+    {
+        if (!_devices.TryGetValue(device, out var state))
+        {
+            _devices[device] = state = new DeviceState();
+        }
+
+        return state;
+    }
+
+    private IngestRequest Request(string device, long timestamp) => new()
+    {
+        AppId = "0123456789abcdef01234567",
+        DeviceId = device,
+        TimeZone = Zone.Id,
+        Timestamp = timestamp,
+        ReceivedAt = timestamp,
+    };
+
+    private void Apply(string device, IngestRequest request) => SessionRules.Apply(State(device), request, Zone, Sink);
+
     /// <summary>The snapshots of <paramref name="collection"/>.</summary>
     public IReadOnlyList<(int Year, CounterSnapshot Snapshot)> Snapshots(string collection) => Sink.Snapshots(collection);
 }

@@ -106,6 +106,36 @@ public sealed class NodeSdkSessionTests(ServerFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task A_device_id_change_with_merge_keeps_one_user_and_one_session()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync("Node SDK change id", TimeZone);
+
+        var run = await NodeScript.RunAsync("sdk-change-id.js", fixture.Server.BaseAddress, appKey, new JsonObject { ["deviceId"] = "anonymous-1", ["newId"] = "user-1" });
+
+        run.AssertFinished();
+        var sent = run.Exchanges;
+        Assert.All(sent, x => Assert.Equal((200, """{"result":"Success"}"""), (x.Status, x.Response)));
+        var change = Assert.Single(sent, x => x.Params.ContainsKey("old_device_id"));
+        Assert.Equal(("user-1", "anonymous-1"), (change.Params["device_id"], change.Params["old_device_id"]));
+        Assert.Equal("anonymous-1", sent[0].Params["device_id"]);
+        Assert.Equal(("user-1", "1"), (sent[^1].Params["device_id"], sent[^1].Params["end_session"]));
+
+        // The session begun as anonymous-1 goes on and ends as user-1: one session, one new user,
+        // its whole duration and its duration bucket (without the merge, user-1's extension and end
+        // would be usage of a device that never began a session, and invisible).
+        var seconds = sent.Where(x => x.Params.ContainsKey("session_duration")).Sum(x => int.Parse(x.Params["session_duration"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(seconds > 0, run.ToString());
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(sent[0].Params["timestamp"], System.Globalization.CultureInfo.InvariantCulture))
+            .ToOffset(TimeZoneInfo.FindSystemTimeZoneById(TimeZone).GetUtcOffset(DateTimeOffset.UtcNow)).Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var sessions = await api.ReadUntilAsync(appId, "sessions", j => j?[year]?["ds"] is not null);
+        var y = JsonNode.Parse(sessions)![year]!;
+        Assert.Equal((1m, 1m, 1m, (decimal)seconds), (y["t"]!.GetValue<decimal>(), y["n"]!.GetValue<decimal>(), y["u"]!.GetValue<decimal>(), y["d"]!.GetValue<decimal>()));
+        Assert.Equal(1m, y["ds"]!.AsObject().Sum(b => b.Value!.GetValue<decimal>()));
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":1}]""");
+    }
+
     /// <summary>The SDK's own request sequence: begin with metrics first, the events, its extension, end last; all GET /i answered Success.</summary>
     private static void AssertSdkSession(IReadOnlyList<SdkExchange> sent, ScriptRun run)
     {
