@@ -155,10 +155,13 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         }
 
         var overloaded = false;
-        foreach (var chunk in perDevice.Chunk(BulkParallelism))
+        foreach (var phase in InMergeOrder(perDevice))
         {
-            var results = await Task.WhenAll(chunk.Select(d => devices.Get(d.Key).IngestManyAsync([.. d.Value])));
-            overloaded |= results.Any(r => r.Any(x => x is IngestResult.Overloaded or IngestResult.Pending));
+            foreach (var chunk in phase.Chunk(BulkParallelism))
+            {
+                var results = await Task.WhenAll(chunk.Select(d => devices.Get(d.Key).IngestManyAsync([.. d.Value])));
+                overloaded |= results.Any(r => r.Any(x => x is IngestResult.Overloaded or IngestResult.Pending));
+            }
         }
 
         // Applied items are remembered by their fingerprints (and a device's large share of the
@@ -168,6 +171,33 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
     }
 
     private static string DeviceKey(IngestRequest r) => string.Concat(r.AppId, ":", r.DeviceId);
+
+    /// <summary>
+    /// The bulk's devices in the order their batches go out: the devices that another item of
+    /// the bulk merges (<c>old_device_id</c>) in a first phase, so that the merge takes what the
+    /// bulk wrote for them (Countly applies a bulk's items in order); the others after them.
+    /// </summary>
+    private static IEnumerable<IEnumerable<KeyValuePair<string, List<IngestRequest>>>> InMergeOrder(Dictionary<string, List<IngestRequest>> perDevice)
+    {
+        HashSet<string>? sources = null;
+        foreach (var list in perDevice.Values)
+        {
+            foreach (var r in list)
+            {
+                if (r.MergeFrom is { } from && perDevice.ContainsKey(string.Concat(r.AppId, ":", from)))
+                {
+                    (sources ??= new(StringComparer.Ordinal)).Add(string.Concat(r.AppId, ":", from));
+                }
+            }
+        }
+
+        if (sources is null)
+        {
+            return [perDevice];
+        }
+
+        return [perDevice.Where(d => sources.Contains(d.Key)), perDevice.Where(d => !sources.Contains(d.Key))];
+    }
 
     private async ValueTask<(Status Status, IngestRequest? Request)> PrepareAsync(ParamBag bag, ApiContext api, string? signedAppId, bool rateLimited = true)
     {

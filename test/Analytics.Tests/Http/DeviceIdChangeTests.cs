@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Http;
@@ -29,6 +30,35 @@ public sealed class DeviceIdChangeTests(ServerFixture fixture)
         await api.ReadUntilAsync(appId, "sessions", j => j?[year]?["t"]?.GetValue<decimal>() == 2);
         var sessions = (await api.ReadAsync(appId, "sessions")).Json![year]!;
         Assert.Equal((2m, 1m, 1m), (sessions["t"]!.GetValue<decimal>(), sessions["n"]!.GetValue<decimal>(), sessions["u"]!.GetValue<decimal>()));
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":1}]""");
+    }
+
+    [Fact]
+    public async Task A_merge_inside_a_bulk_takes_the_history_its_earlier_items_wrote()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        JsonObject Item(string device, long ts, string name, string value) => new()
+        {
+            ["app_key"] = appKey,
+            ["device_id"] = device,
+            ["timestamp"] = TestTime.Text(ts),
+            [name] = value,
+        };
+        var items = new JsonArray(
+            Item("anonymous", t, "begin_session", "1"),
+            Item("user", t + 1000, "old_device_id", "anonymous"),
+            Item("user", t + 2000, "events", """[{"key":"after"}]"""),
+            Item("user", t + (20 * 60_000), "begin_session", "1"));
+
+        var answer = await api.PostJsonAsync("/i/bulk", new JsonObject { ["requests"] = items }.ToJsonString());
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
+        var year = TestTime.Fill("{Y}", t);
+        await api.ReadUntilAsync(appId, "sessions", j => j?[year]?["t"]?.GetValue<decimal>() == 2);
+        var sessions = (await api.ReadAsync(appId, "sessions")).Json![year]!;
+        Assert.Equal((2m, 1m, 4m), (sessions["t"]!.GetValue<decimal>(), sessions["n"]!.GetValue<decimal>(), sessions["e"]!.GetValue<decimal>()));
         await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":1}]""");
     }
 
