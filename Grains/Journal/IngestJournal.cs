@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Analytics.Grains.Storage;
+using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -536,18 +537,29 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
     private async Task TrimAsync(long upTo, CancellationToken ct)
     {
-        if (upTo <= _lastTrimmed || _table is null)
+        if (upTo <= Interlocked.Read(ref _lastTrimmed) || _table is null)
         {
             return;
         }
 
+        // A segment leaves _writtenParts, and _lastTrimmed passes it, only once all its rows are
+        // deleted. Forgetting a segment whose delete failed would leave its rows behind for good,
+        // and a row left behind ends a replay's contiguous prefix: the acknowledged segments
+        // after it would be taken for never-written ones after a crash.
         var deletes = new List<TableTransactionAction>(TableStore.MaxBatch);
-        for (var s = _lastTrimmed + 1; s <= upTo; s++)
+        for (var s = Interlocked.Read(ref _lastTrimmed) + 1; s <= upTo; s++)
         {
             int parts;
             lock (_gate)
             {
-                _writtenParts.Remove(s, out parts);
+                _writtenParts.TryGetValue(s, out parts);
+            }
+
+            if (deletes.Count > 0 && deletes.Count + parts > TableStore.MaxBatch)
+            {
+                await DeleteRowsAsync(deletes, ct).ConfigureAwait(false);
+                deletes.Clear();
+                Trimmed(s - 1);
             }
 
             for (var p = 0; p < parts; p++)
@@ -555,14 +567,47 @@ public sealed partial class IngestJournal : IAsyncDisposable
                 deletes.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(JournalId, JournalRows.RowKey(s, p))));
                 if (deletes.Count == TableStore.MaxBatch)
                 {
-                    await TableStore.SubmitAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
+                    // A segment of more rows than a batch: counted as trimmed once all are gone.
+                    await DeleteRowsAsync(deletes, ct).ConfigureAwait(false);
                     deletes.Clear();
                 }
             }
         }
 
-        await TableStore.SubmitAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
-        Interlocked.Exchange(ref _lastTrimmed, upTo);
+        await DeleteRowsAsync(deletes, ct).ConfigureAwait(false);
+        Trimmed(upTo);
+    }
+
+    /// <summary>Deletes journal rows in one transaction; rows already gone (a retried trim whose earlier answer was lost) are skipped one by one.</summary>
+    private async Task DeleteRowsAsync(List<TableTransactionAction> deletes, CancellationToken ct)
+    {
+        try
+        {
+            await TableStore.SubmitAsync(_table!, deletes, "journal-trim", ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && deletes.Count > 1)
+        {
+            foreach (var delete in deletes)
+            {
+                await TableStore.SubmitAsync(_table!, [delete], "journal-trim", ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Trimmed(long through)
+    {
+        lock (_gate)
+        {
+            for (var s = Interlocked.Read(ref _lastTrimmed) + 1; s <= through; s++)
+            {
+                _writtenParts.Remove(s);
+            }
+
+            if (through > Interlocked.Read(ref _lastTrimmed))
+            {
+                Interlocked.Exchange(ref _lastTrimmed, through);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Journal {JournalId} open")]
