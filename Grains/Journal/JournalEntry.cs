@@ -21,6 +21,44 @@ public sealed class JournalEntry
     /// <summary>The counter increments of the request (not written; derived again on replay).</summary>
     public CounterIncrements? Increments { get; set; }
 
-    /// <summary>Approximate encoded size, for the journal's byte budget.</summary>
-    public int EstimatedBytes => 64 + StateBefore.Length + (Request.Events.Count * 96) + (Request.Metrics is null ? 0 : 160);
+    private int _estimatedBytes = -1;
+
+    /// <summary>
+    /// An upper bound of the encoded size (three UTF-8 bytes per character, every length
+    /// prefix), for the journal's byte budget and its segment cut: the segments it cuts must stay
+    /// far below what a Table transaction and a replay's decompression accept, whatever a client
+    /// puts into event keys, segment values and metric values.
+    /// </summary>
+    public int EstimatedBytes => _estimatedBytes >= 0 ? _estimatedBytes : _estimatedBytes = Estimate();
+
+    private int Estimate()
+    {
+        const int Prefix = 5;
+        var r = Request;
+        long bytes = 96 + StateBefore.Length + Text(r.AppId) + Text(r.DeviceId) + Text(r.TimeZone) + Text(r.Country) + Text(r.City)
+            + Text(r.MergeFrom) + Text(r.MergedInto) + (r.MergedState?.Length ?? 0) + Prefix;
+        if (r.Metrics is { } metrics)
+        {
+            for (var i = 0; i < MetricCatalog.Count; i++)
+            {
+                bytes += 1 + Text(metrics.Get(i));
+            }
+        }
+
+        var events = r.Events;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            bytes += 64 + Text(e.Key);
+            var segments = e.Segments;
+            for (var j = 0; j < segments.Count; j++)
+            {
+                bytes += Text(segments[j].Key) + Text(segments[j].Value);
+            }
+        }
+
+        return (int)Math.Min(int.MaxValue, bytes);
+
+        static int Text(string? s) => s is null ? 1 : Prefix + (3 * s.Length);
+    }
 }
