@@ -183,6 +183,9 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
     /// <summary>Asks a target to write and returns its durable watermark for this journal.</summary>
     protected abstract Task<long> FlushTargetAsync(string target);
 
+    /// <summary>The last segment of this journal a target has applied, written or not (journal recovery asks it too).</summary>
+    public abstract Task<long> WatermarkOfAsync(string target);
+
     /// <summary>Rebuilds a target's accumulator for segments (<paramref name="from"/>, <paramref name="to"/>] from the journal in storage.</summary>
     protected abstract Task<TAcc> RebuildAsync(string target, long from, long to);
 
@@ -301,9 +304,19 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
                 try
                 {
                     var durable = await FlushTargetAsync(t.Key).ConfigureAwait(false);
+                    long sent;
+                    bool idle;
                     lock (_gate)
                     {
                         MarkDurable(t, durable);
+                        sent = t.LastSent;
+                        idle = t.InFlight is null && t.Current is null;
+                    }
+
+                    // A target with a batch on its way finds out about a loss from its answer (a gap).
+                    if (durable < sent && idle)
+                    {
+                        await ResendLostAsync(t, sent).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e)
@@ -311,6 +324,33 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
                     LogSendFailed(_logger, e, t.Key);
                 }
             })).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A target that is not durable up to what it was sent either could not write yet (storage
+    /// down: it keeps the data and writes later) or lost ranges it had acknowledged (its silo died
+    /// before it wrote them). Only a batch it receives would reveal the loss (a gap), and an idle
+    /// target receives none: so ask it how far it has applied, and send what it lost again.
+    /// </summary>
+    private async Task ResendLostAsync(Target t, long sent)
+    {
+        var applied = await WatermarkOfAsync(t.Key).ConfigureAwait(false);
+        if (applied >= sent)
+        {
+            return;
+        }
+
+        LogGap(_logger, t.Key, applied, sent);
+        var rebuilt = await RebuildAsync(t.Key, applied, sent).ConfigureAwait(false);
+        lock (_gate)
+        {
+            // Anything queued for it meanwhile goes after this batch (from LastSent), or meets the
+            // gap itself when it is already on its way.
+            if (t.InFlight is null && t.LastSent == sent)
+            {
+                t.InFlight = new InFlight(applied, sent, rebuilt);
+            }
         }
     }
 

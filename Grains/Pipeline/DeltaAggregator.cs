@@ -90,8 +90,8 @@ public sealed class DeltaAggregator(IGrainFactory grains, TableStore tables, str
         return older;
     }
 
-    /// <summary>Asks a counter grain for its watermark of this journal (journal recovery).</summary>
-    public Task<long> WatermarkOfAsync(string target) => grains.GetGrain<ICounterGrain>(target).GetWatermarkAsync(journalId);
+    /// <inheritdoc />
+    public override Task<long> WatermarkOfAsync(string target) => grains.GetGrain<ICounterGrain>(target).GetWatermarkAsync(journalId);
 
     private static CounterAccumulator? Admitted(CounterAccumulator? accumulator, int epoch) =>
         accumulator is not null && accumulator.Admit(epoch) ? accumulator : null;

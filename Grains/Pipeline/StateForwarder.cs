@@ -57,6 +57,6 @@ public sealed class StateForwarder(IGrainFactory grains, TableStore tables, stri
         return older;
     }
 
-    /// <summary>Asks a bucket for its watermark of this journal (journal recovery).</summary>
-    public Task<long> WatermarkOfAsync(string target) => grains.GetGrain<IDeviceBucketGrain>(target).GetWatermarkAsync(journalId);
+    /// <inheritdoc />
+    public override Task<long> WatermarkOfAsync(string target) => grains.GetGrain<IDeviceBucketGrain>(target).GetWatermarkAsync(journalId);
 }

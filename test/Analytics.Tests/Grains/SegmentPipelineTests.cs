@@ -30,6 +30,57 @@ public sealed class SegmentPipelineTests
     }
 
     [Fact]
+    public async Task An_idle_target_that_lost_acknowledged_ranges_gets_them_again_without_new_traffic()
+    {
+        var pipeline = new RecordingPipeline();
+        await pipeline.CommitAndDrainAsync(1, 1);
+
+        // Segment 2 is applied but cannot be written; then the target's silo dies.
+        pipeline.Target.HoldWrites = true;
+        pipeline.OnCommitted(2, [Entry(2)]);
+        using (var brief = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await pipeline.DrainAsync(brief.Token);
+        }
+
+        Assert.Equal([1L, 2], pipeline.Target.Applied);
+        Assert.Equal(2, pipeline.OldestUndurableSegment);
+        pipeline.Target.LoseAfter(1);
+        pipeline.Target.HoldWrites = false;
+
+        // Nothing more for this target: the poll finds it behind what it was sent.
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await pipeline.DrainAsync(timeout.Token);
+        }
+
+        Assert.Equal([1L, 2], pipeline.Target.Applied);
+        Assert.Equal([(1L, 2L)], pipeline.Rebuilt);
+        Assert.Equal(long.MaxValue, pipeline.OldestUndurableSegment);
+    }
+
+    [Fact]
+    public async Task A_target_that_cannot_write_yet_is_not_sent_anything_again()
+    {
+        var pipeline = new RecordingPipeline();
+        pipeline.Target.HoldWrites = true;
+        pipeline.OnCommitted(1, [Entry(1)]);
+        using (var brief = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await pipeline.DrainAsync(brief.Token);
+        }
+
+        pipeline.Target.HoldWrites = false;
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await pipeline.DrainAsync(timeout.Token);
+        }
+
+        Assert.Equal([1L], pipeline.Target.Applied);
+        Assert.Empty(pipeline.Rebuilt);
+    }
+
+    [Fact]
     public async Task Without_a_gap_nothing_is_rebuilt_and_ranges_arrive_in_order()
     {
         var pipeline = new RecordingPipeline();
@@ -68,13 +119,21 @@ public sealed class SegmentPipelineTests
             Assert.Equal(Watermark, from);
             _ranges.Add((to, [.. seqs]));
             Watermark = to;
-            return new CounterAck { Status = BatchStatus.Applied, Watermark = to, Durable = to };
+            return new CounterAck { Status = BatchStatus.Applied, Watermark = to, Durable = Flush() };
         }
+
+        /// <summary>While set, what the target applies stays in its memory only (its writes fail).</summary>
+        public bool HoldWrites { get; set; }
+
+        public long Durable { get; private set; }
+
+        public long Flush() => HoldWrites ? Durable : Durable = Watermark;
 
         public void LoseAfter(long watermark)
         {
             _ranges.RemoveAll(r => r.To > watermark);
             Watermark = watermark;
+            Durable = Math.Min(Durable, watermark);
         }
     }
 
@@ -109,7 +168,9 @@ public sealed class SegmentPipelineTests
         protected override Task<CounterAck> SendAsync(string target, long from, long to, List<long> accumulator) =>
             Task.FromResult(Target.Apply(from, to, accumulator));
 
-        protected override Task<long> FlushTargetAsync(string target) => Task.FromResult(Target.Watermark);
+        protected override Task<long> FlushTargetAsync(string target) => Task.FromResult(Target.Flush());
+
+        public override Task<long> WatermarkOfAsync(string target) => Task.FromResult(Target.Watermark);
 
         protected override Task<List<long>> RebuildAsync(string target, long from, long to)
         {
