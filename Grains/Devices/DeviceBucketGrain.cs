@@ -13,7 +13,7 @@ namespace Analytics.Grains.Devices;
 // The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
 [Orleans.Dashboard.NoProfiling]
 [Reentrant]
-public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
+public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers leftovers, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
 {
     private const string MetaRow = "~meta";
 
@@ -56,6 +56,20 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
             }
         }
 
+        if (leftovers.Take(this.GetPrimaryKeyString()) is { } left)
+        {
+            // What this bucket's previous activation here could not write: newer than the rows.
+            foreach (var (deviceId, seq, state) in left.States)
+            {
+                _devices.Put(deviceId, seq, state);
+            }
+
+            foreach (var (journal, w) in left.Watermarks)
+            {
+                _watermarks[journal] = Math.Max(w, _watermarks.GetValueOrDefault(journal));
+            }
+        }
+
         var period = TimeSpan.FromMilliseconds(options.Value.DeviceCheckpointMs);
         this.RegisterGrainTimer(_ => WriteAsync(), new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = false });
 
@@ -66,7 +80,16 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
     }
 
     /// <inheritdoc />
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => WriteAsync();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await WriteAsync();
+        if (_devices.HasDirty)
+        {
+            // The write failed: the silo keeps the unwritten states for this bucket's next activation.
+            leftovers.Leave(this.GetPrimaryKeyString(), _devices.DirtyStates(), _watermarks);
+            LogLeftStates(logger, this.GetPrimaryKeyString());
+        }
+    }
 
     async Task<byte[]?> IDeviceBucketGrain.LoadAsync(string deviceId, string journalId)
     {
@@ -133,6 +156,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
 
     async Task IDeviceBucketGrain.ClearAsync()
     {
+        leftovers.Take(this.GetPrimaryKeyString());
         var rows = await TableStore.ReadPartitionAsync(_table, _partition, "bucket-clear");
         foreach (var chunk in rows.Where(r => r.RowKey != MetaRow).Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, r.RowKey))).Chunk(TableStore.MaxBatch))
         {
@@ -217,6 +241,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, IOptions<Storag
             LogWriteFailed(logger, e, this.GetPrimaryKeyString());
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device bucket {Key} deactivated with unwritten states; the silo keeps them for its next activation")]
+    private static partial void LogLeftStates(ILogger logger, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device bucket {Key} could not write; will retry")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, string key);

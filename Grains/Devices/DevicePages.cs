@@ -149,6 +149,22 @@ public sealed class DevicePages(int pageBytes = DevicePages.DefaultPageBytes)
         return result;
     }
 
+    /// <summary>The devices of the dirty pages (not yet written), with their states.</summary>
+    public List<(string DeviceId, long Seq, byte[] State)> DirtyStates()
+    {
+        var result = new List<(string, long, byte[])>();
+        foreach (var p in _dirty)
+        {
+            foreach (var id in _pages[p].Members)
+            {
+                var e = _devices[id];
+                result.Add((id, e.Seq, e.State));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Marks pages dirty again (their write failed).</summary>
     public void MarkDirty(IEnumerable<int> pages) => _dirty.UnionWith(pages);
 

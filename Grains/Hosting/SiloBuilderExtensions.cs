@@ -33,6 +33,7 @@ public static class SiloBuilderExtensions
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section);
         services.AddOptions<AnalyticsClusterOptions>().BindConfiguration(AnalyticsClusterOptions.Section);
         services.AddSingleton<LiveTracker>();
+        services.AddSingleton<Devices.BucketLeftovers>();
         services.TryAddSingleton(typeof(GrainRefs<>));
         services.AddSingleton<IngestPipelineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IngestPipelineHost>());

@@ -1,0 +1,57 @@
+using Analytics.Grains;
+using Analytics.Grains.Devices;
+using Analytics.Grains.Pipeline;
+using Analytics.Grains.Storage;
+using Analytics.Tests.Infrastructure;
+
+namespace Analytics.Tests.Grains;
+
+/// <summary>
+/// A device bucket deactivated while storage is down cannot write the states it holds; the silo
+/// keeps them (<see cref="BucketLeftovers"/>) so that its next activation does not hand a device
+/// an older state than the journal has acknowledged.
+/// </summary>
+[Collection(nameof(AzuriteCollection))]
+public sealed class BucketLeftoverTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task A_bucket_deactivated_during_an_outage_still_recognises_a_resent_request()
+    {
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        var viaProxy = azurite.Azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        await using var cluster = await PipelineCluster.StartAsync(viaProxy, AzuriteFixture.NewPrefix(), silos: 1, o => o.DeviceCheckpointMs = 600_000);
+        const string App = "5f0000000000000000000077";
+        var t0 = (((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 3_600_000) - 1) * 3_600_000) + 60_000;
+        IngestRequest At(long offset) => new()
+        {
+            AppId = App,
+            DeviceId = "dev",
+            Timestamp = t0 + offset,
+            ReceivedAt = t0 + offset,
+            TimeZone = "UTC",
+            Fingerprint = Analytics.Grains.Storage.StableHash.Of($"dev:{t0 + offset}") | 1,
+        };
+        var device = cluster.Client.GetGrain<IDeviceGrain>(DeviceGrain.KeyOf(App, "dev"));
+        var begin = At(0) with { BeginSession = true };
+        var end = At(1000) with { EndSession = true, HasSessionDuration = true, SessionDuration = 30 };
+
+        // The begin's state reaches the bucket and is written at its first poll.
+        Assert.Equal(IngestResult.Success, await device.IngestAsync(begin));
+        await Task.Delay(2000);
+
+        // The end is acknowledged; the device grain deactivates and hands its state to the bucket,
+        // whose next write is due in ten minutes.
+        Assert.Equal(IngestResult.Success, await device.IngestAsync(end));
+        await Task.Delay(2000);
+
+        // Storage goes down and the bucket is deactivated: its last write fails.
+        var bucket = cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(App, "dev", new StorageOptions().DeviceBuckets));
+        proxy.Break();
+        await bucket.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await Task.Delay(5000);
+        proxy.Heal();
+
+        // The SDK never got the answer to `end` and sends it again.
+        Assert.Equal(IngestResult.Duplicate, await device.IngestAsync(end));
+    }
+}
