@@ -65,12 +65,12 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
         var low = KeyEncoding.Encode(appId + "|");
         var high = KeyEncoding.Encode(appId + "}");
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {low} and PartitionKey lt {high} and RowKey eq {"~meta"}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey"]).AsPages())
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["PartitionKey", CounterStore.KeyProperty]).AsPages())
         {
             TableStore.Count("app-erase-scan");
             foreach (var row in page.Values)
             {
-                keys.Add(KeyEncoding.Decode(row.PartitionKey));
+                keys.Add(row.GetString(CounterStore.KeyProperty) ?? KeyEncoding.Decode(row.PartitionKey));
             }
         }
 

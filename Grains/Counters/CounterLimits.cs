@@ -21,6 +21,19 @@ public static class CounterLimits
     /// <summary>Countly's <c>event_segmentation_value_limit</c>.</summary>
     public const int SegmentValuesPerShard = 1000;
 
+    /// <summary>
+    /// Ours: the UTF-8 bytes all meta values of one counter grain may take (with
+    /// <see cref="MetaCost"/>'s overhead per value). The meta sets are written in one row of at
+    /// most 960 KiB; Countly's per-shard limits allow far more than that (64 shards of 1,000
+    /// values of up to 256 characters), so without this bound a client sending long, distinct
+    /// segment values could make the grain unable to write at all. New values beyond it are
+    /// dropped with their increments, like those beyond the other limits.
+    /// </summary>
+    public const int MetaBytes = 800 * 1024;
+
+    /// <summary>What one meta value counts against <see cref="MetaBytes"/>.</summary>
+    public static int MetaCost(string value) => Encoding.UTF8.GetByteCount(value) + 8;
+
     /// <summary>Countly's storage shard of a value: the first base64 character of md5(value).</summary>
     public static char Shard(string value)
     {

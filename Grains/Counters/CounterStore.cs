@@ -22,13 +22,19 @@ public sealed class CounterStore
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly string _partition;
     private readonly LimitKind _limits;
+    /// <summary>The meta row's copy of the grain key when the partition key is hashed (<see cref="KeyEncoding.IsHashed"/>).</summary>
+    public const string KeyProperty = "K";
+
+    private readonly string _key;
     private bool _metaDirty;
+    private long _metaBytes;
     private int _epoch;
 
     /// <summary>Creates an empty store for counter grain <paramref name="key"/>.</summary>
     public CounterStore(CounterKey key)
     {
-        _partition = KeyEncoding.Encode(key.ToString());
+        _key = key.ToString();
+        _partition = KeyEncoding.Encode(_key);
         _limits = key.Collection.StartsWith(Collections.EventPrefix, StringComparison.Ordinal) ? LimitKind.Event
             : key.Collection is Collections.Users or Collections.LastSeen or Collections.Retention ? LimitKind.None
             : LimitKind.Metric;
@@ -250,6 +256,12 @@ public sealed class CounterStore
         var metaEntity = new TableEntity(_partition, MetaRow);
         BinaryChunks.Write(metaEntity, DocCodec.EncodeMeta(snapshot, _meta, parts));
         metaEntity[EpochProperty] = _epoch;
+        if (KeyEncoding.IsHashed(_partition))
+        {
+            // The partition key cannot be decoded: an app's erase finds the grain by this.
+            metaEntity[KeyProperty] = _key;
+        }
+
         actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, metaEntity));
 
         // Documents and watermark go in one entity-group transaction when they fit, so a crash
@@ -294,6 +306,7 @@ public sealed class CounterStore
         _docs.Clear();
         _meta.Clear();
         _metaIndex.Clear();
+        _metaBytes = 0;
         _shardCounts.Clear();
         _epoch = Math.Max(_epoch, epoch);
         foreach (var (j, w) in watermarks)
@@ -310,6 +323,11 @@ public sealed class CounterStore
 
     private bool Allowed(string set, string value, HashSet<(string Set, string Value)>? rejected)
     {
+        if (_metaBytes + CounterLimits.MetaCost(value) > CounterLimits.MetaBytes)
+        {
+            return false;
+        }
+
         switch (_limits)
         {
             case LimitKind.Metric:
@@ -375,6 +393,7 @@ public sealed class CounterStore
         if (index.Add(value))
         {
             _meta[set].Add(value);
+            _metaBytes += CounterLimits.MetaCost(value);
             if (_limits != LimitKind.None)
             {
                 var key = (set, CounterLimits.Shard(value));

@@ -1,0 +1,105 @@
+using Analytics.Grains;
+using Analytics.Grains.Counters;
+using Analytics.Grains.Storage;
+using Analytics.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Analytics.Tests.Grains;
+
+/// <summary>
+/// What clients choose (event keys, segment values) must never make a counter grain unable to
+/// write: its keys stay within Azure's 1,024 characters and its meta row within one entity.
+/// </summary>
+[Collection(nameof(AzuriteCollection))]
+public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
+{
+    private const string App = "0123456789abcdef01234567";
+
+    [Theory]
+    [InlineData("buy")]
+    [InlineData("a|b c~d")]
+    [InlineData("\u8D2D\u4E70")]
+    public void Short_keys_keep_their_bytewise_form(string key)
+    {
+        var encoded = KeyEncoding.Encode(key);
+
+        Assert.DoesNotContain("~~", encoded, StringComparison.Ordinal);
+        Assert.Equal(key, KeyEncoding.Decode(encoded));
+    }
+
+    [Theory]
+    [InlineData("\u8D2D", 127)]
+    [InlineData("\u00E9", 127)]
+    [InlineData("|", 127)]
+    [InlineData("\uD83D\uDE00", 63)]
+    [InlineData("\u4E70/", 63)]
+    public void The_longest_event_keys_fit_a_key_and_decode_and_sort_under_their_app(string unit, int times)
+    {
+        var key = new CounterKey(App, 2025, Collections.Event(string.Concat(Enumerable.Repeat(unit, times)))).ToString();
+
+        var encoded = KeyEncoding.Encode(key);
+
+        Assert.InRange(encoded.Length, 1, 512);
+        Assert.Equal(key, KeyEncoding.Decode(encoded));
+        Assert.StartsWith(KeyEncoding.Encode(App + "|"), encoded, StringComparison.Ordinal);
+        Assert.DoesNotContain(encoded, c => c is '/' or '\\' or '#' or '?' || char.IsControl(c));
+        Assert.Equal(encoded, System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(encoded)));
+    }
+
+    [Fact]
+    public void A_key_of_characters_no_sdk_sends_is_hashed_within_the_limit()
+    {
+        var key = new CounterKey(App, 2025, Collections.Event(string.Concat(Enumerable.Repeat("a\u0085\uE000\uD83D/", 25)))).ToString();
+
+        var encoded = KeyEncoding.Encode(key);
+
+        Assert.InRange(encoded.Length, 1, 512);
+        Assert.True(KeyEncoding.IsHashed(encoded));
+        Assert.StartsWith(KeyEncoding.Encode(App + "|"), encoded, StringComparison.Ordinal);
+        Assert.NotEqual(encoded, KeyEncoding.Encode(key + "x"));
+    }
+
+    [Theory]
+    [InlineData("\u8D2D", "\u4E70", 127)]
+    [InlineData("\uD83D\uDE00", "\uD83D\uDCB0", 63)]
+    public async Task An_event_with_the_longest_non_latin_key_and_segment_is_written_and_read_back(string keyUnit, string segmentUnit, int times)
+    {
+        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
+        var table = await tables.CountersAsync();
+        var key = new CounterKey(App, 2025, Collections.Event(string.Concat(Enumerable.Repeat(keyUnit, times))));
+        var segment = string.Concat(Enumerable.Repeat(segmentUnit, times));
+        var store = new CounterStore(key);
+        var doc = segment + "|3";
+        store.Apply(new CounterBatch { JournalId = "j", From = 0, To = 1, Docs = [doc], Paths = ["15.c"], Values = [2], MetaSets = ["segments"], MetaValues = [segment] }, 0);
+
+        Assert.True(await store.WriteAsync(table, 0));
+
+        var again = new CounterStore(key);
+        await again.LoadAsync(table);
+        var read = again.Read(null);
+        Assert.Equal(2, read.Docs[doc]["15.c"]);
+        Assert.Equal([segment], read.Meta["segments"]);
+    }
+
+    [Fact]
+    public async Task Thousands_of_long_distinct_segment_values_stop_at_the_meta_budget_and_the_grain_still_writes()
+    {
+        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
+        var table = await tables.CountersAsync();
+        var key = new CounterKey(App, 2025, Collections.Event("buy"));
+        var rng = new Random(1);
+        const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        var values = Enumerable.Range(0, 6000).Select(_ => new string([.. Enumerable.Range(0, 256).Select(_ => Alphabet[rng.Next(Alphabet.Length)])])).ToArray();
+        var store = new CounterStore(key);
+
+        // Within Countly's limits (1,000 values per shard), from a few dozen requests.
+        store.Apply(new CounterBatch { JournalId = "j", From = 0, To = 1, Docs = [], Paths = [], Values = [], MetaSets = ["segments", .. values.Select(_ => "s")], MetaValues = ["s", .. values] }, 0);
+
+        Assert.True(await store.WriteAsync(table, 0));
+        var kept = store.Read(null).Meta["s"].Length;
+        Assert.InRange(kept, 2000, 5999);
+        var again = new CounterStore(key);
+        await again.LoadAsync(table);
+        Assert.Equal(kept, again.Read(null).Meta["s"].Length);
+    }
+}
