@@ -17,6 +17,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 {
     private const string MetaRow = "~meta";
 
+    /// <summary>Journals remembered before those no longer open are dropped (<see cref="ForgetFinishedJournalsAsync"/>).</summary>
+    private const int MaxWatermarks = 32;
+
     private readonly DevicePages _devices = new();
     private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
@@ -189,6 +192,11 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 
     private async Task WriteOnceAsync()
     {
+        if (_watermarks.Count > MaxWatermarks)
+        {
+            await ForgetFinishedJournalsAsync();
+        }
+
         // Encoded in this turn, with the watermarks they go with: puts arriving during the write dirty their pages again.
         var pages = _devices.TakeDirty();
         var watermarks = new Dictionary<string, long>(_watermarks, StringComparer.Ordinal);
@@ -238,6 +246,30 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _devices.MarkDirty(pages.Select(p => p.Page));
+            LogWriteFailed(logger, e, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>
+    /// Drops the watermarks of journals that are gone from the registry (closed cleanly, or
+    /// replayed after their process died): no batch comes from them any more. Without this the
+    /// meta row's <c>W</c> would grow with every silo process that ever wrote to the bucket, up
+    /// to the 64 KiB a string property holds.
+    /// </summary>
+    private async Task ForgetFinishedJournalsAsync()
+    {
+        try
+        {
+            var registry = await tables.JournalsAsync();
+            var open = (await TableStore.ReadPartitionAsync(registry, Journal.JournalRegistry.Partition, "bucket-journals")).Select(r => r.RowKey).ToHashSet(StringComparer.Ordinal);
+            foreach (var journal in _watermarks.Keys.Where(j => !open.Contains(j)).ToList())
+            {
+                _watermarks.Remove(journal);
+                _durable.Remove(journal);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
             LogWriteFailed(logger, e, this.GetPrimaryKeyString());
         }
     }

@@ -54,4 +54,24 @@ public sealed class BucketLeftoverTests(AzuriteFixture azurite)
         // The SDK never got the answer to `end` and sends it again.
         Assert.Equal(IngestResult.Duplicate, await device.IngestAsync(end));
     }
+
+    [Fact]
+    public async Task A_bucket_forgets_the_watermarks_of_journals_that_are_no_longer_open()
+    {
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 1);
+        var bucket = cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf("5f0000000000000000000078", "dev", new StorageOptions().DeviceBuckets));
+
+        // Forty silo processes that wrote to it once and are gone (none is in the journal registry).
+        for (var i = 0; i < 40; i++)
+        {
+            var ack = await bucket.PutAsync(new DeviceStateBatch { JournalId = "gone-" + i, From = 0, To = 1, DeviceIds = ["d" + i], Seqs = [1], States = [[1, 2, 3]] });
+            Assert.Equal(BatchStatus.Applied, ack.Status);
+        }
+
+        await bucket.FlushAsync("gone-0");
+
+        Assert.Equal(0, await bucket.GetWatermarkAsync("gone-0"));
+        Assert.Equal(0, await bucket.GetWatermarkAsync("gone-39"));
+        Assert.Equal(40, await bucket.CountAsync());
+    }
 }
