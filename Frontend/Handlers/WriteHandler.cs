@@ -170,6 +170,9 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         await Answer(api, overloaded ? Status.Busy : Status.Success);
     }
 
+    // Room for the device state a journal record carries beside the request (a few hundred bytes).
+    private const int StateAllowance = 4096;
+
     private static string DeviceKey(IngestRequest r) => string.Concat(r.AppId, ":", r.DeviceId);
 
     /// <summary>
@@ -265,7 +268,7 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         var begin = bag.IsTruthy("begin_session");
         var hasDuration = SdkValues.TryGetSessionDuration(bag, out var duration);
         var (country, city) = begin ? Locate(bag, api, app) : (GeoLocator.Unknown, GeoLocator.Unknown);
-        return (Status.Success, new IngestRequest
+        var request = new IngestRequest
         {
             AppId = app.Id,
             DeviceId = identity.DeviceId!,
@@ -286,7 +289,11 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
             HasLocation = begin,
             Fingerprint = Fingerprint.Of(bag),
             MergeFrom = SdkIdentity.MergeFrom(bag, identity.DeviceId!),
-        });
+        };
+
+        // A request whose journal record could outgrow a storage transaction (crafted: only 100
+        // events of 100 segments of the longest values come near) is refused, not journaled.
+        return JournalEntry.Estimate(request, StateAllowance) > JournalEntry.MaxBytes ? (Status.TooLarge, null) : (Status.Success, request);
     }
 
     private (string Country, string City) Locate(ParamBag bag, ApiContext api, AppRecord app)
@@ -343,6 +350,7 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         public static readonly Status UnknownApp = new(400, SdkIdentity.UnknownAppMessage);
         public static readonly Status Paused = new(400, "App is currently not accepting data");
         public static readonly Status RateLimited = new(429, "Too many requests for this app, retry later");
+        public static readonly Status TooLarge = new(413, "Request too large");
 
         public static Status Of(IngestResult result) => result switch
         {

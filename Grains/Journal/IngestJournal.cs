@@ -134,7 +134,9 @@ public sealed partial class IngestJournal : IAsyncDisposable
         var bytes = entry.EstimatedBytes;
         lock (_gate)
         {
-            if (!_accepting || _pendingRecords >= _options.JournalMaxPendingRecords || _pendingBytes + bytes > _options.JournalMaxPendingBytes)
+            // An entry past JournalEntry.MaxBytes could make a segment no transaction takes, and
+            // the journal would retry it forever (the frontend refuses such requests first).
+            if (!_accepting || bytes > JournalEntry.MaxBytes || _pendingRecords >= _options.JournalMaxPendingRecords || _pendingBytes + bytes > _options.JournalMaxPendingBytes)
             {
                 receipt = default;
                 Refused.Add(1);

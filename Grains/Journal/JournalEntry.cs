@@ -24,18 +24,26 @@ public sealed class JournalEntry
     private int _estimatedBytes = -1;
 
     /// <summary>
-    /// An upper bound of the encoded size (three UTF-8 bytes per character, every length
-    /// prefix), for the journal's byte budget and its segment cut: the segments it cuts must stay
+    /// An upper bound of the encoded size (every string's UTF-8 bytes with its length prefix and
+    /// null flag, fixed room for the numbers), for the journal's byte budget and its segment cut: the segments it cuts must stay
     /// far below what a Table transaction and a replay's decompression accept, whatever a client
     /// puts into event keys, segment values and metric values.
     /// </summary>
-    public int EstimatedBytes => _estimatedBytes >= 0 ? _estimatedBytes : _estimatedBytes = Estimate();
+    public int EstimatedBytes => _estimatedBytes >= 0 ? _estimatedBytes : _estimatedBytes = Estimate(Request, StateBefore.Length);
 
-    private int Estimate()
+    /// <summary>
+    /// The largest <see cref="EstimatedBytes"/> the journal takes. A segment holding such an entry
+    /// holds nothing else, and even incompressible it stays within one Table transaction (4 MiB
+    /// with base64); the frontend refuses larger requests with 413 (only crafted ones come near:
+    /// 100 events of 100 segments of the longest values, in non-Latin text).
+    /// </summary>
+    public const int MaxBytes = 2 * 1024 * 1024;
+
+    /// <summary><see cref="EstimatedBytes"/> of <paramref name="r"/> with a device state of <paramref name="stateBytes"/> bytes.</summary>
+    public static int Estimate(IngestRequest r, int stateBytes)
     {
         const int Prefix = 5;
-        var r = Request;
-        long bytes = 96 + StateBefore.Length + Text(r.AppId) + Text(r.DeviceId) + Text(r.TimeZone) + Text(r.Country) + Text(r.City)
+        long bytes = 96 + stateBytes + Text(r.AppId) + Text(r.DeviceId) + Text(r.TimeZone) + Text(r.Country) + Text(r.City)
             + Text(r.MergeFrom) + Text(r.MergedInto) + (r.MergedState?.Length ?? 0) + Prefix;
         if (r.Metrics is { } metrics)
         {
@@ -59,6 +67,6 @@ public sealed class JournalEntry
 
         return (int)Math.Min(int.MaxValue, bytes);
 
-        static int Text(string? s) => s is null ? 1 : Prefix + (3 * s.Length);
+        static int Text(string? s) => s is null ? 1 : Prefix + 1 + System.Text.Encoding.UTF8.GetByteCount(s);
     }
 }

@@ -19,8 +19,12 @@ public sealed class TableStore
     /// <summary>Azure's limit on operations in one entity-group transaction.</summary>
     public const int MaxBatch = 100;
 
-    /// <summary>Azure's limit on the payload of one batch (4 MiB) with headroom for framing.</summary>
-    public const int MaxBatchBytes = 3 * 1024 * 1024;
+    /// <summary>
+    /// Raw binary bytes per batch: Azure's limit is 4 MiB of request payload, where binary
+    /// properties travel as base64 (four characters per three bytes), so 2.75 MiB raw is about
+    /// 3.7 MiB on the wire, with room for the framing.
+    /// </summary>
+    public const int MaxBatchBytes = (11 * 1024 * 1024) / 4;
 
     /// <summary>Our activity source: spans for ingest, journal writes, flushes and storage calls.</summary>
     public static readonly System.Diagnostics.ActivitySource Source = new(MeterName);

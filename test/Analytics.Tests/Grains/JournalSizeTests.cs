@@ -44,6 +44,22 @@ public sealed class JournalSizeTests
     }
 
     [Fact]
+    public void The_estimate_of_latin_text_is_close_to_its_encoding()
+    {
+        var events = Enumerable.Range(0, 50).Select(e => new IngestEvent
+        {
+            Key = "purchase" + e,
+            Timestamp = 1_700_000_000_000,
+            Segments = [.. Enumerable.Range(0, 20).Select(s => new KeyValuePair<string, string>("key" + s, new string('v', 100)))],
+        }).ToList();
+        var entry = new JournalEntry { Seq = 1, StateBefore = new byte[200], Request = new IngestRequest { AppId = "0123456789abcdef01234567", DeviceId = "d", TimeZone = "UTC", Events = events } };
+
+        var encoded = BinaryPrimitives.ReadInt32LittleEndian(SegmentCodec.Encode([entry]).AsSpan(1));
+
+        Assert.InRange(entry.EstimatedBytes, encoded, encoded * 1.2);
+    }
+
+    [Fact]
     public void A_plain_request_is_estimated_at_a_few_hundred_bytes()
     {
         var request = new IngestRequest { AppId = "0123456789abcdef01234567", DeviceId = "device-1", TimeZone = "Europe/Istanbul", Timestamp = 1_700_000_000_000 };

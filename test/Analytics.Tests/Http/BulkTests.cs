@@ -95,6 +95,30 @@ public sealed class BulkTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task An_item_too_large_for_one_journal_record_is_skipped_and_the_others_count()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        var value = new string('\u4E70', 100);
+        var events = new JsonArray([.. Enumerable.Range(0, 100).Select(e => (JsonNode)new JsonObject
+        {
+            ["key"] = "e" + e,
+            ["segmentation"] = new JsonObject([.. Enumerable.Range(0, 100).Select(k => KeyValuePair.Create("k" + k, (JsonNode?)JsonValue.Create(value)))]),
+        })]);
+        var requests = new JsonArray(
+            new JsonObject { ["device_id"] = "big", ["begin_session"] = 1, ["timestamp"] = t, ["events"] = events.ToJsonString() },
+            new JsonObject { ["device_id"] = "D1", ["begin_session"] = 1, ["timestamp"] = t },
+            new JsonObject { ["device_id"] = "D2", ["begin_session"] = 1, ["timestamp"] = t + 1000 });
+
+        var answer = await api.PostJsonAsync("/i/bulk", new JsonObject { ["app_key"] = appKey, ["requests"] = requests }.ToJsonString());
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(TwoNewUsers, t));
+        Expect.Json(await api.ReadAsync(appId, "events", "&event=e0"), "{}");
+    }
+
+    [Fact]
     public async Task Items_of_one_device_are_applied_in_order()
     {
         using var api = fixture.Api();
