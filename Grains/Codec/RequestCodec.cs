@@ -5,10 +5,16 @@ public static class RequestCodec
 {
     private const byte Version = 1;
 
+    // Records of device-id merges carry a section more, after the events. They are marked with a
+    // version of their own, so every other record keeps the layout older silos read, and an
+    // older silo meeting a merge record stops at it instead of reading on misaligned.
+    private const byte MergeVersion = 2;
+
     /// <summary>Writes <paramref name="r"/> to <paramref name="w"/>.</summary>
     public static void Write(BinaryWriter w, IngestRequest r)
     {
-        w.Write(Version);
+        var merge = r.MergeFrom is not null || r.MergedState is not null || r.MergedInto is not null;
+        w.Write(merge ? MergeVersion : Version);
         w.Write(r.AppId);
         w.Write(r.DeviceId);
         w.WriteVar(r.Timestamp);
@@ -22,8 +28,6 @@ public static class RequestCodec
         if (r.HasLocation) flags |= 16;
         if (r.Metrics is not null) flags |= 32;
         if (r.HasUnusableSessionDuration) flags |= 64;
-        var merge = r.MergeFrom is not null || r.MergedState is not null || r.MergedInto is not null;
-        if (merge) flags |= 128;
         w.Write(flags);
         w.WriteVar(r.SessionDuration);
         if (r.Metrics is { } m)
@@ -76,7 +80,7 @@ public static class RequestCodec
     public static IngestRequest Read(BinaryReader r)
     {
         var version = r.ReadByte();
-        if (version != Version)
+        if (version is not (Version or MergeVersion))
         {
             throw new InvalidDataException($"Unknown request version {version}.");
         }
@@ -137,7 +141,7 @@ public static class RequestCodec
 
         string? mergeFrom = null, mergedInto = null;
         byte[]? mergedState = null;
-        if ((flags & 128) != 0)
+        if (version == MergeVersion)
         {
             mergeFrom = r.ReadNullableString();
             mergedInto = r.ReadNullableString();

@@ -117,6 +117,26 @@ public sealed class DeviceMergeTests
         Assert.Equal(((string?)null, (byte[]?)null, (string?)null, 7L), (r3.MergeFrom, r3.MergedState, r3.MergedInto, r3.Timestamp));
     }
 
+    [Fact]
+    public void Only_merge_records_change_the_journal_layout()
+    {
+        var plain = new IngestRequest { AppId = "0123456789abcdef01234567", DeviceId = "d", TimeZone = "UTC", Timestamp = 7 };
+
+        Assert.Equal(1, Encode(plain)[0]);
+        Assert.Equal(2, Encode(plain with { MergedInto = "new" })[0]);
+    }
+
+    private static byte[] Encode(IngestRequest request)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            RequestCodec.Write(w, request);
+        }
+
+        return buffer.ToArray();
+    }
+
     private static IngestRequest RoundTrip(IngestRequest request)
     {
         using var buffer = new MemoryStream();
