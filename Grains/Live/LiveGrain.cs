@@ -1,4 +1,6 @@
-using Analytics.Grains.Accounts;
+using Analytics.Grains.Storage;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Analytics.Grains.Live;
@@ -7,23 +9,31 @@ namespace Analytics.Grains.Live;
 /// One app's live numbers: the sum of the latest report of every silo (a silo silent for
 /// 10 s no longer counts), per-minute series of the last hour and all-time maxima sampled
 /// from the reports (docs/api.md, "live"). The maxima and the time of the last reset are
-/// persisted: written when they change, at most every <see cref="SaveInterval"/>, and when the
-/// grain deactivates.
+/// persisted in the <c>live</c> table: written when they change, at most every
+/// <see cref="SaveInterval"/>, and when the grain deactivates. Storage being down never stops
+/// the live numbers: the grain then starts from zero maxima and merges the stored ones in once
+/// it can read them.
 /// </summary>
-public sealed class LiveGrain(IOptions<LiveOptions> options, [PersistentState("live", AccountsGrain.StorageName)] IPersistentState<LiveState> state) : Grain, ILiveGrain
+public sealed partial class LiveGrain(IOptions<LiveOptions> options, TableStore tables, ILogger<LiveGrain> logger) : Grain, ILiveGrain
 {
     /// <summary>How often changed maxima are written while reports keep raising them.</summary>
     public static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(10);
 
+    private const string Partition = "live";
     private const int Minutes = 60;
     private readonly Dictionary<string, LiveReport> _sources = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, Minute> _minutes = [];
+    private readonly LiveState _state = new();
+    private bool _loaded;
     private bool _dirty;
     private IGrainTimer? _saver;
 
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => TryLoadAsync();
+
     Task<long> ILiveGrain.ReportAsync(LiveReport report)
     {
-        var s = state.State;
+        var s = _state;
         if (report.KnownResetAt < s.ResetAt)
         {
             // Made before the silo learnt of the reset: its online devices may predate it, and its
@@ -68,7 +78,7 @@ public sealed class LiveGrain(IOptions<LiveOptions> options, [PersistentState("l
     Task<LiveNow> ILiveGrain.GetAsync()
     {
         var (online, newOnline) = Totals(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        return Task.FromResult(new LiveNow { Online = online, NewOnline = newOnline, MaxOnline = Math.Max(state.State.MaxOnline, online), MaxNewOnline = Math.Max(state.State.MaxNewOnline, newOnline) });
+        return Task.FromResult(new LiveNow { Online = online, NewOnline = newOnline, MaxOnline = Math.Max(_state.MaxOnline, online), MaxNewOnline = Math.Max(_state.MaxNewOnline, newOnline) });
     }
 
     Task<LiveMinute[]> ILiveGrain.GraphAsync()
@@ -99,14 +109,17 @@ public sealed class LiveGrain(IOptions<LiveOptions> options, [PersistentState("l
     {
         // The silos' online devices go too: every report until a silo has dropped the devices
         // active before this moment counts nobody online (ReportAsync).
-        var s = state.State;
+        var s = _state;
         s.MaxOnline = 0;
         s.MaxNewOnline = 0;
         s.ResetAt = Math.Max(s.ResetAt + 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         _sources.Clear();
         _minutes.Clear();
+
+        // A reset replaces whatever is stored.
+        _loaded = true;
+        await WriteAsync(CancellationToken.None);
         _dirty = false;
-        await state.WriteStateAsync();
     }
 
     /// <inheritdoc />
@@ -123,10 +136,70 @@ public sealed class LiveGrain(IOptions<LiveOptions> options, [PersistentState("l
             return;
         }
 
-        // A failed write (storage down) leaves the maxima dirty for the next tick.
-        await state.WriteStateAsync(cancellationToken);
-        _dirty = false;
+        try
+        {
+            if (!_loaded)
+            {
+                // Never overwrite stored maxima not read yet (storage was down at activation).
+                await TryLoadAsync();
+                if (!_loaded)
+                {
+                    return;
+                }
+            }
+
+            await WriteAsync(cancellationToken);
+            _dirty = false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Storage down: the maxima stay dirty for the next tick.
+            LogSaveFailed(logger, e, this.GetPrimaryKeyString());
+        }
     }
+
+    private async Task TryLoadAsync()
+    {
+        try
+        {
+            var table = await tables.LiveAsync();
+            TableStore.Count("live-load");
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, KeyEncoding.Encode(this.GetPrimaryKeyString()));
+            if (row.HasValue && row.Value is { } stored)
+            {
+                var resetAt = stored.GetInt64("R") ?? 0;
+                if (resetAt > _state.ResetAt)
+                {
+                    // Reset since what this activation saw: only the stored maxima count.
+                    (_state.MaxOnline, _state.MaxNewOnline, _state.ResetAt) = (0, 0, resetAt);
+                }
+
+                _state.MaxOnline = Math.Max(_state.MaxOnline, stored.GetInt64("O") ?? 0);
+                _state.MaxNewOnline = Math.Max(_state.MaxNewOnline, stored.GetInt64("N") ?? 0);
+            }
+
+            _loaded = true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogSaveFailed(logger, e, this.GetPrimaryKeyString());
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.LiveAsync();
+        var row = new TableEntity(Partition, KeyEncoding.Encode(this.GetPrimaryKeyString()))
+        {
+            ["O"] = _state.MaxOnline,
+            ["N"] = _state.MaxNewOnline,
+            ["R"] = _state.ResetAt,
+        };
+        await TableStore.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)], "live-write", cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Live maxima of {App} could not be read or written; will retry")]
+    private static partial void LogSaveFailed(ILogger logger, Exception e, string app);
 
     private (long Online, long NewOnline) Totals(long now)
     {

@@ -66,6 +66,9 @@ public sealed class TableStore
     /// <summary>The counter documents table.</summary>
     public Task<TableClient> CountersAsync() => TableAsync("counters");
 
+    /// <summary>The live maxima table (one row per app).</summary>
+    public Task<TableClient> LiveAsync() => TableAsync("live");
+
     /// <summary>Default client options: bounded retries so a dead account surfaces as an error quickly.</summary>
     public static TableClientOptions ClientOptions()
     {
