@@ -40,7 +40,7 @@ public static class DocCodec
     }
 
     /// <summary>Encodes a grain's watermarks and meta sets.</summary>
-    public static byte[] EncodeMeta(IReadOnlyDictionary<string, (long Segment, long Touched)> watermarks, IReadOnlyDictionary<string, List<string>> meta, IReadOnlyDictionary<string, int> docParts)
+    public static byte[] EncodeMeta(IReadOnlyDictionary<string, (long Segment, long Touched)> watermarks, IReadOnlyDictionary<string, List<string>> meta, IReadOnlyDictionary<string, int> docParts, IReadOnlyDictionary<string, long>? docGenerations = null)
     {
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -70,13 +70,28 @@ public static class DocCodec
                 w.Write(doc);
                 w.Write7BitEncodedInt(parts);
             }
+
+            // Appended last, so rows written before generations existed read as generation 0.
+            if (docGenerations is { Count: > 0 })
+            {
+                w.Write7BitEncodedInt(docGenerations.Count);
+                foreach (var (doc, generation) in docGenerations)
+                {
+                    w.Write(doc);
+                    w.Write7BitEncodedInt64(generation);
+                }
+            }
         }
 
         return Compression.Compress(Version, ms);
     }
 
     /// <summary>Decodes what <see cref="EncodeMeta"/> wrote.</summary>
-    public static (Dictionary<string, (long Segment, long Touched)> Watermarks, Dictionary<string, List<string>> Meta, Dictionary<string, int> DocParts) DecodeMeta(byte[] data)
+    public static (Dictionary<string, (long Segment, long Touched)> Watermarks, Dictionary<string, List<string>> Meta, Dictionary<string, int> DocParts) DecodeMeta(byte[] data) =>
+        DecodeMeta(data, out _);
+
+    /// <summary>Decodes what <see cref="EncodeMeta"/> wrote, with the documents that live in a generation of rows other than 0.</summary>
+    public static (Dictionary<string, (long Segment, long Touched)> Watermarks, Dictionary<string, List<string>> Meta, Dictionary<string, int> DocParts) DecodeMeta(byte[] data, out Dictionary<string, long> docGenerations)
     {
         using var r = Reader(data);
         var wmCount = r.Read7BitEncodedInt();
@@ -108,6 +123,17 @@ public static class DocCodec
         {
             var doc = r.ReadString();
             parts[doc] = r.Read7BitEncodedInt();
+        }
+
+        docGenerations = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (r.BaseStream.CanSeek && r.BaseStream.Position < r.BaseStream.Length)
+        {
+            var genCount = r.Read7BitEncodedInt();
+            for (var i = 0; i < genCount; i++)
+            {
+                var doc = r.ReadString();
+                docGenerations[doc] = r.Read7BitEncodedInt64();
+            }
         }
 
         return (wm, meta, parts);

@@ -29,7 +29,7 @@ public static class CounterLimits
     /// segment values could make the grain unable to write at all. New values beyond it are
     /// dropped with their increments, like those beyond the other limits.
     /// </summary>
-    public const int MetaBytes = 800 * 1024;
+    public const int MetaBytes = 512 * 1024;
 
     /// <summary>What one meta value counts against <see cref="MetaBytes"/>.</summary>
     public static int MetaCost(string value) => Encoding.UTF8.GetByteCount(value) + 8;

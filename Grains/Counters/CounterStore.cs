@@ -26,6 +26,8 @@ public sealed class CounterStore
     public const string KeyProperty = "K";
 
     private readonly string _key;
+    private readonly List<string> _strays = [];
+    private long _maxGeneration;
     private bool _metaDirty;
     private long _metaBytes;
     private int _epoch;
@@ -63,12 +65,15 @@ public sealed class CounterStore
     public async Task LoadAsync(TableClient table)
     {
         var rows = await TableStore.ReadPartitionAsync(table, _partition, "counter-load").ConfigureAwait(false);
-        var parts = new Dictionary<string, SortedDictionary<int, byte[]>>(StringComparer.Ordinal);
+        var parts = new Dictionary<(string Doc, long Generation), SortedDictionary<int, byte[]>>();
+        var rowKeys = new Dictionary<(string Doc, long Generation), List<string>>();
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        var docParts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
             if (row.RowKey == MetaRow)
             {
-                var (wm, meta, _) = DocCodec.DecodeMeta(BinaryChunks.Read(row));
+                (var wm, var meta, docParts) = DocCodec.DecodeMeta(BinaryChunks.Read(row), out generations);
                 _epoch = row.GetInt32(EpochProperty) ?? 0;
                 foreach (var (j, w) in wm)
                 {
@@ -87,21 +92,40 @@ public sealed class CounterStore
                 continue;
             }
 
-            var hash = row.RowKey.LastIndexOf('!');
-            var doc = KeyEncoding.Decode(row.RowKey[..hash]);
-            var part = int.Parse(row.RowKey.AsSpan(hash + 1), System.Globalization.CultureInfo.InvariantCulture);
-            if (!parts.TryGetValue(doc, out var list))
+            var (doc, part, generation) = ParseRowKey(row.RowKey);
+            _maxGeneration = Math.Max(_maxGeneration, generation);
+            if (!parts.TryGetValue((doc, generation), out var list))
             {
-                parts[doc] = list = [];
+                parts[(doc, generation)] = list = [];
+                rowKeys[(doc, generation)] = [];
             }
 
             list[part] = BinaryChunks.Read(row);
+            rowKeys[(doc, generation)].Add(row.RowKey);
         }
 
-        foreach (var (doc, list) in parts)
+        foreach (var ((doc, generation), list) in parts)
         {
+            if (generation != generations.GetValueOrDefault(doc))
+            {
+                // Rows of a generation the meta row does not name: written by a checkpoint that
+                // did not commit, or replaced by one that did. Never read; deleted at the next write.
+                _strays.AddRange(rowKeys[(doc, generation)]);
+                continue;
+            }
+
+            if (docParts.TryGetValue(doc, out var count))
+            {
+                // Parts past the count the meta row gives are left from a longer version.
+                foreach (var extra in list.Keys.Where(p => p >= count).ToList())
+                {
+                    list.Remove(extra);
+                    _strays.Add(RowKey(doc, extra, generation));
+                }
+            }
+
             var bytes = list.Values.SelectMany(b => b).ToArray();
-            _docs[doc] = new Doc(DocCodec.DecodeDoc(bytes)) { Parts = list.Count };
+            _docs[doc] = new Doc(DocCodec.DecodeDoc(bytes)) { Parts = list.Count, Generation = generation };
         }
 
         _metaDirty = false;
@@ -206,41 +230,24 @@ public sealed class CounterStore
         return new CounterSnapshot { Docs = result, Meta = meta };
     }
 
-    /// <summary>Writes dirty documents and the meta row; returns false when there was nothing to write.</summary>
-    public async Task<bool> WriteAsync(TableClient table, long nowMs)
+    /// <summary>
+    /// Writes dirty documents and the meta row; returns false when there was nothing to write.
+    /// The meta row holds the journal watermarks, so the documents it covers must become visible
+    /// with it and not before: a replay applies again whatever lies past the watermark. When
+    /// everything fits one entity-group transaction, documents are rewritten in place with the
+    /// meta row. When it does not (many dirty documents, or large ones), the documents go to rows
+    /// of a new generation that nothing reads yet, and the meta row, written last, names that
+    /// generation for them: a crash in between leaves the old rows and the old watermark, which
+    /// agree. Rows of other generations are then deleted.
+    /// </summary>
+    /// <param name="table">The counters table.</param>
+    /// <param name="nowMs">Now, for forgetting old watermarks.</param>
+    /// <param name="failAfterBatches">Tests only: throw after this many transactions, as a crash would stop the write.</param>
+    public async Task<bool> WriteAsync(TableClient table, long nowMs, int failAfterBatches = int.MaxValue)
     {
         if (!IsDirty)
         {
             return false;
-        }
-
-        var actions = new List<TableTransactionAction>();
-        var written = new List<Doc>();
-        var parts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (id, doc) in _docs)
-        {
-            if (!doc.Dirty)
-            {
-                continue;
-            }
-
-            var bytes = DocCodec.EncodeDoc(doc.Values);
-            var count = Math.Max(1, (bytes.Length + BinaryChunks.MaxPayload - 1) / BinaryChunks.MaxPayload);
-            for (var p = 0; p < count; p++)
-            {
-                var start = p * BinaryChunks.MaxPayload;
-                var entity = new TableEntity(_partition, RowKey(id, p));
-                BinaryChunks.Write(entity, bytes.AsSpan(start, Math.Min(BinaryChunks.MaxPayload, bytes.Length - start)));
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
-            }
-
-            for (var p = count; p < doc.Parts; p++)
-            {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, RowKey(id, p))));
-            }
-
-            parts[id] = count;
-            written.Add(doc);
         }
 
         // Forget watermarks of journals that have not sent anything for a long time: a journal
@@ -252,35 +259,69 @@ public sealed class CounterStore
             _durable.Remove(stale);
         }
 
+        var dirty = _docs.Where(d => d.Value.Dirty).Select(d => (Id: d.Key, Doc: d.Value, Bytes: DocCodec.EncodeDoc(d.Value.Values))).ToList();
         var snapshot = new Dictionary<string, (long, long)>(_watermarks, StringComparer.Ordinal);
-        var metaEntity = new TableEntity(_partition, MetaRow);
-        BinaryChunks.Write(metaEntity, DocCodec.EncodeMeta(snapshot, _meta, parts));
-        metaEntity[EpochProperty] = _epoch;
-        if (KeyEncoding.IsHashed(_partition))
+
+        // In place, in one transaction, if it fits.
+        var inPlace = new List<TableTransactionAction>();
+        var parts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (id, doc, bytes) in dirty)
         {
-            // The partition key cannot be decoded: an app's erase finds the grain by this.
-            metaEntity[KeyProperty] = _key;
+            parts[id] = AddRows(inPlace, id, bytes, 0);
+            inPlace.AddRange(Deletes(id, doc.Generation, doc.Generation == 0 ? parts[id] : 0, doc.Parts));
         }
 
-        actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, metaEntity));
-
-        // Documents and watermark go in one entity-group transaction when they fit, so a crash
-        // never leaves documents that contain a range the watermark does not cover.
-        foreach (var batch in TableStore.Batches(actions))
+        inPlace.Add(MetaAction(snapshot, parts, dirty.Select(d => d.Id).ToHashSet(StringComparer.Ordinal), 0));
+        var batches = TableStore.Batches(inPlace).ToList();
+        long generation = 0;
+        if (batches.Count > 1)
         {
-            // No ConfigureAwait(false): the continuation must run on the grain's scheduler, because
-            // reads interleave with this write (ICounterGrain.ReadAsync is AlwaysInterleave).
-            await TableStore.SubmitAsync(table, batch, "counter-write");
+            generation = ++_maxGeneration;
+            var rows = new List<TableTransactionAction>();
+            foreach (var (id, _, bytes) in dirty)
+            {
+                AddRows(rows, id, bytes, generation);
+            }
+
+            rows.Add(MetaAction(snapshot, parts, dirty.Select(d => d.Id).ToHashSet(StringComparer.Ordinal), generation));
+            batches = TableStore.Batches(rows).ToList();
         }
 
-        foreach (var doc in written)
+        var submitted = 0;
+        try
         {
+            foreach (var batch in batches)
+            {
+                if (submitted++ == failAfterBatches)
+                {
+                    throw new IOException("Write stopped (test).");
+                }
+
+                // No ConfigureAwait(false): the continuation must run on the grain's scheduler, because
+                // reads interleave with this write (ICounterGrain.ReadAsync is AlwaysInterleave).
+                await TableStore.SubmitAsync(table, batch, "counter-write");
+            }
+        }
+        catch when (generation != 0)
+        {
+            // The new generation's rows that made it are not read (unless the meta row made it
+            // too, unknown to us); the next successful write rewrites every one of these still
+            // dirty documents elsewhere, and only after it are they deleted (DeleteRowsAsync).
+            _strays.AddRange(batches.SelectMany(b => b).Where(a => a.ActionType != TableTransactionActionType.Delete && a.Entity.RowKey != MetaRow).Select(a => a.Entity.RowKey));
+            throw;
+        }
+
+        var superseded = new List<TableTransactionAction>();
+        foreach (var (id, doc, _) in dirty)
+        {
+            if (generation != 0)
+            {
+                superseded.AddRange(Deletes(id, doc.Generation, 0, doc.Parts));
+            }
+
             doc.Dirty = false;
-        }
-
-        foreach (var (id, count) in parts)
-        {
-            _docs[id].Parts = count;
+            doc.Parts = parts[id];
+            doc.Generation = generation;
         }
 
         foreach (var (j, w) in snapshot)
@@ -289,7 +330,83 @@ public sealed class CounterStore
         }
 
         _metaDirty = false;
+        await DeleteRowsAsync(table, superseded);
         return true;
+    }
+
+    private TableTransactionAction MetaAction(Dictionary<string, (long, long)> watermarks, Dictionary<string, int> parts, HashSet<string> written, long generation)
+    {
+        // Every document's generation after this write: the written ones move to `generation`.
+        var generations = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (id, doc) in _docs)
+        {
+            var g = written.Contains(id) ? generation : doc.Generation;
+            if (g != 0)
+            {
+                generations[id] = g;
+            }
+        }
+
+        // Every document's part count too, so a load reads no part left from a longer version.
+        var allParts = new Dictionary<string, int>(_docs.Count, StringComparer.Ordinal);
+        foreach (var (id, doc) in _docs)
+        {
+            allParts[id] = parts.TryGetValue(id, out var count) ? count : doc.Parts;
+        }
+
+        var metaEntity = new TableEntity(_partition, MetaRow);
+        BinaryChunks.Write(metaEntity, DocCodec.EncodeMeta(watermarks, _meta, allParts, generations));
+        metaEntity[EpochProperty] = _epoch;
+        if (KeyEncoding.IsHashed(_partition))
+        {
+            // The partition key cannot be decoded: an app's erase finds the grain by this.
+            metaEntity[KeyProperty] = _key;
+        }
+
+        return new TableTransactionAction(TableTransactionActionType.UpsertReplace, metaEntity);
+    }
+
+    /// <summary>Adds the rows of one document in <paramref name="generation"/>; returns how many.</summary>
+    private int AddRows(List<TableTransactionAction> actions, string id, byte[] bytes, long generation)
+    {
+        var count = Math.Max(1, (bytes.Length + BinaryChunks.MaxPayload - 1) / BinaryChunks.MaxPayload);
+        for (var p = 0; p < count; p++)
+        {
+            var start = p * BinaryChunks.MaxPayload;
+            var entity = new TableEntity(_partition, RowKey(id, p, generation));
+            BinaryChunks.Write(entity, bytes.AsSpan(start, Math.Min(BinaryChunks.MaxPayload, bytes.Length - start)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+        }
+
+        return count;
+    }
+
+    /// <summary>Deletes of parts <paramref name="from"/>..<paramref name="to"/> (exclusive) of a document's rows in <paramref name="generation"/>.</summary>
+    private IEnumerable<TableTransactionAction> Deletes(string id, long generation, int from, int to)
+    {
+        for (var p = from; p < to; p++)
+        {
+            yield return new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, RowKey(id, p, generation)));
+        }
+    }
+
+    /// <summary>Best effort: rows nobody reads (superseded or never committed), and any strays found before.</summary>
+    private async Task DeleteRowsAsync(TableClient table, List<TableTransactionAction> deletes)
+    {
+        deletes.AddRange(_strays.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, k))));
+        _strays.Clear();
+        foreach (var chunk in deletes.Chunk(TableStore.MaxBatch))
+        {
+            try
+            {
+                await TableStore.SubmitAsync(table, chunk, "counter-write");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _ = e;
+                _strays.AddRange(chunk.Select(a => a.Entity.RowKey));
+            }
+        }
     }
 
     /// <summary>Deletes the partition and forgets everything; from now on batches of an epoch before <paramref name="epoch"/> are dropped.</summary>
@@ -318,8 +435,27 @@ public sealed class CounterStore
         _metaDirty = true;
     }
 
-    // '#', '/', '\' and '?' are not allowed in keys; '!' never appears in an encoded document id.
-    private static string RowKey(string doc, int part) => string.Concat(KeyEncoding.Encode(doc), "!", part.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    // '#', '/', '\' and '?' are not allowed in keys; '!' and '@' never appear in an encoded
+    // document id. Generation 0 keeps the layout rows always had.
+    private static string RowKey(string doc, int part, long generation)
+    {
+        var key = string.Concat(KeyEncoding.Encode(doc), "!", part.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return generation == 0 ? key : string.Concat(key, "@", generation.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static (string Doc, int Part, long Generation) ParseRowKey(string rowKey)
+    {
+        long generation = 0;
+        var at = rowKey.LastIndexOf('@');
+        if (at > 0)
+        {
+            generation = long.Parse(rowKey.AsSpan(at + 1), System.Globalization.CultureInfo.InvariantCulture);
+            rowKey = rowKey[..at];
+        }
+
+        var hash = rowKey.LastIndexOf('!');
+        return (KeyEncoding.Decode(rowKey[..hash]), int.Parse(rowKey.AsSpan(hash + 1), System.Globalization.CultureInfo.InvariantCulture), generation);
+    }
 
     private bool Allowed(string set, string value, HashSet<(string Set, string Value)>? rejected)
     {
@@ -409,6 +545,7 @@ public sealed class CounterStore
         public Dictionary<string, decimal> Values { get; } = values;
         public bool Dirty { get; set; }
         public int Parts { get; set; }
+        public long Generation { get; set; }
 
         public void Add(string path, decimal value)
         {
