@@ -1,3 +1,4 @@
+using Azure;
 using Analytics.Grains.Codec;
 using Analytics.Grains.Storage;
 using Azure.Data.Tables;
@@ -401,6 +402,21 @@ public sealed class CounterStore
             {
                 await TableStore.SubmitAsync(table, chunk, "counter-write");
             }
+            catch (RequestFailedException e) when (e.Status == 404 && chunk.Length > 1)
+            {
+                // Some are gone already: one by one, a missing row is no error.
+                foreach (var delete in chunk)
+                {
+                    try
+                    {
+                        await TableStore.SubmitAsync(table, [delete], "counter-write");
+                    }
+                    catch (Exception single) when (single is not OutOfMemoryException)
+                    {
+                        _strays.Add(delete.Entity.RowKey);
+                    }
+                }
+            }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 _ = e;
@@ -420,6 +436,7 @@ public sealed class CounterStore
         }
 
         var watermarks = new Dictionary<string, (long, long)>(_watermarks);
+        _strays.Clear();
         _docs.Clear();
         _meta.Clear();
         _metaIndex.Clear();
