@@ -212,11 +212,13 @@ public static class SessionRules
 
         if (request.HasLocation && request.City is { Length: > 0 } city && city != "Unknown")
         {
-            WriteMetricValue(stamp, Collections.Cities, "cities", city, state.City, levels, isNew);
+            // A user property in Countly (is_user_prop): a changed city takes no unique of its own.
+            WriteMetricValue(stamp, Collections.Cities, "cities", city, state.City, levels, isNew, userProperty: true);
         }
     }
 
-    private static void WriteMetricValue(Stamp stamp, string collection, string set, string value, string? stored, UniqueLevels levels, bool isNew)
+    /// <summary>One metric value's counts; a <paramref name="userProperty"/> (Countly's <c>is_user_prop</c>: the city) is never counted as a changed value.</summary>
+    private static void WriteMetricValue(Stamp stamp, string collection, string set, string value, string? stored, UniqueLevels levels, bool isNew, bool userProperty = false)
     {
         stamp.Day(collection, value + ".t");
         if (isNew)
@@ -225,7 +227,7 @@ public static class SessionRules
             stamp.Day(collection, value + ".u");
             stamp.Zero(collection, value + ".u");
         }
-        else if (!string.Equals(stored, value, StringComparison.Ordinal))
+        else if (!userProperty && !string.Equals(stored, value, StringComparison.Ordinal))
         {
             stamp.Day(collection, value + ".u");
             stamp.Zero(collection, value + ".u");

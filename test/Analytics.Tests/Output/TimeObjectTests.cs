@@ -59,6 +59,22 @@ public sealed class TimeObjectTests
         Assert.Equal(expectedYear, year is null ? "{}" : Json.Text(Json.Pick(year, "t", "n", "e", "d", "u", "f", "ds")));
     }
 
+    // Countly's city is a user property (is_user_prop): a returning user in a new city takes the
+    // unique levels like one in the same city, never the "changed value" unique of other metrics.
+    [Fact]
+    public void A_returning_user_in_another_city_the_same_day_is_not_a_new_unique_of_it()
+    {
+        var traffic = new Traffic();
+        traffic.Send("D", traffic.At(2024, 10, 15, 9, 0), begin: true, city: "Ankara");
+        traffic.Send("D", traffic.At(2024, 10, 15, 9, 0, 10), end: true);
+        traffic.Send("D", traffic.At(2024, 10, 15, 11, 0), begin: true, city: "Izmir");
+
+        var result = TimeObject.Build(traffic.Snapshots(Collections.Cities), TimeObjectShape.For(Collections.Cities), [(2024, 10)]);
+
+        Assert.Equal("""{"t":1,"n":1,"u":1}""", Json.Text(result["2024"]!["10"]!["15"]!["Ankara"]!));
+        Assert.Equal("""{"t":1}""", Json.Text(result["2024"]!["10"]!["15"]!["Izmir"]!));
+    }
+
     // Countly handles end_session only in the `else` of begin_session: a request with both
     // counts one session and one request, records no duration bucket and leaves the session open.
     [Fact]

@@ -17,7 +17,7 @@ internal sealed class Traffic(string timeZone = "Europe/Istanbul")
         LocalTime.ToUnixMs(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified), Zone);
 
     /// <summary>Applies one request of <paramref name="device"/>.</summary>
-    public void Send(string device, long timestamp, bool begin = false, bool end = false, int? duration = null, Metrics? metrics = null, IReadOnlyList<IngestEvent>? events = null, bool unusableDuration = false)
+    public void Send(string device, long timestamp, bool begin = false, bool end = false, int? duration = null, Metrics? metrics = null, IReadOnlyList<IngestEvent>? events = null, bool unusableDuration = false, string? city = null)
     {
         if (!_devices.TryGetValue(device, out var state))
         {
@@ -38,6 +38,8 @@ internal sealed class Traffic(string timeZone = "Europe/Istanbul")
             HasUnusableSessionDuration = unusableDuration,
             Metrics = metrics,
             Events = events ?? [],
+            City = city ?? "Unknown",
+            HasLocation = begin,
         };
         SessionRules.Apply(state, request, Zone, Sink);
     }
