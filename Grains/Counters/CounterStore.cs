@@ -268,8 +268,10 @@ public sealed class CounterStore
         var parts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (id, doc, bytes) in dirty)
         {
+            // Rows this write leaves unread (a shorter document's last parts, another generation)
+            // are deleted after it, never inside it: a delete of a row already gone fails the
+            // whole transaction, and after a commit whose answer was lost it would never pass.
             parts[id] = AddRows(inPlace, id, bytes, 0);
-            inPlace.AddRange(Deletes(id, doc.Generation, doc.Generation == 0 ? parts[id] : 0, doc.Parts));
         }
 
         inPlace.Add(MetaAction(snapshot, parts, dirty.Select(d => d.Id).ToHashSet(StringComparer.Ordinal), 0));
@@ -315,10 +317,7 @@ public sealed class CounterStore
         var superseded = new List<TableTransactionAction>();
         foreach (var (id, doc, _) in dirty)
         {
-            if (generation != 0)
-            {
-                superseded.AddRange(Deletes(id, doc.Generation, 0, doc.Parts));
-            }
+            superseded.AddRange(Deletes(id, doc.Generation, doc.Generation == generation ? parts[id] : 0, doc.Parts));
 
             doc.Dirty = false;
             doc.Parts = parts[id];
@@ -391,10 +390,24 @@ public sealed class CounterStore
         }
     }
 
-    /// <summary>Best effort: rows nobody reads (superseded or never committed), and any strays found before.</summary>
+    /// <summary>
+    /// Best effort: rows nobody reads (superseded or never committed), and any strays found before;
+    /// never a row the meta row designates now (a stray's key may have been written again since).
+    /// </summary>
     private async Task DeleteRowsAsync(TableClient table, List<TableTransactionAction> deletes)
     {
-        deletes.AddRange(_strays.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, k))));
+        var designated = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, doc) in _docs)
+        {
+            for (var p = 0; p < doc.Parts; p++)
+            {
+                designated.Add(RowKey(id, p, doc.Generation));
+            }
+        }
+
+        deletes = [.. deletes.Concat(_strays.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, k))))
+            .Where(d => !designated.Contains(d.Entity.RowKey))
+            .DistinctBy(d => d.Entity.RowKey)];
         _strays.Clear();
         foreach (var chunk in deletes.Chunk(TableStore.MaxBatch))
         {

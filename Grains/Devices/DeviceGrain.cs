@@ -148,6 +148,21 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
             {
                 seen++;
                 applied[i] = AlreadyApplied();
+                if (MergesAnother(requests[i]))
+                {
+                    // Applied before, but the device it merged may not have emptied itself yet.
+                    for (var j = 0; j < i; j++)
+                    {
+                        await SettleAsync(applied[j]);
+                    }
+
+                    var cleared = await MergedAwayAsync(requests[i]);
+                    if (cleared != IngestResult.Success)
+                    {
+                        applied[i] = new Applied(cleared, null);
+                        refused = true;
+                    }
+                }
             }
             else if (MergesAnother(requests[i]))
             {
@@ -238,15 +253,27 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
             merged = source.State;
         }
 
-        var result = await SettleAsync(Apply(request with { MergedState = merged }, inBulk));
+        var result = Apply(request with { MergedState = merged }, inBulk).Result;
         if (result is not (IngestResult.Success or IngestResult.Duplicate))
         {
             return result;
         }
 
-        var cleared = await other.MergedIntoAsync(_deviceId, request.TimeZone, request.Epoch);
+        // The merge record (or, for a duplicate, the original's) must be durable before the other
+        // device empties itself, even when answers need not wait (DurableAcks=false): otherwise a
+        // crash could keep the emptying and lose the merge.
+        if (!await _last.Wait)
+        {
+            return IngestResult.Pending;
+        }
+
+        var cleared = await MergedAwayAsync(request);
         return cleared == IngestResult.Success ? result : cleared;
     }
+
+    /// <summary>Asks the device <see cref="IngestRequest.MergeFrom"/> names to empty itself (nothing happens when it is already empty).</summary>
+    private Task<IngestResult> MergedAwayAsync(IngestRequest request) =>
+        GrainFactory.GetGrain<IDeviceGrain>(KeyOf(_appId, request.MergeFrom!)).MergedIntoAsync(_deviceId, request.TimeZone, request.Epoch);
 
     /// <summary>The answer once the request's journal record is durable (or the wait gave up: <see cref="IngestResult.Pending"/>).</summary>
     private static Task<IngestResult> SettleAsync(Applied applied) =>

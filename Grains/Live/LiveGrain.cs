@@ -167,13 +167,9 @@ public sealed partial class LiveGrain(IOptions<LiveOptions> options, TableStore 
             var row = await table.GetEntityIfExistsAsync<TableEntity>(Partition, KeyEncoding.Encode(this.GetPrimaryKeyString()));
             if (row.HasValue && row.Value is { } stored)
             {
-                var resetAt = stored.GetInt64("R") ?? 0;
-                if (resetAt > _state.ResetAt)
-                {
-                    // Reset since what this activation saw: only the stored maxima count.
-                    (_state.MaxOnline, _state.MaxNewOnline, _state.ResetAt) = (0, 0, resetAt);
-                }
-
+                // A reset goes through this grain and is written at once, so whatever this
+                // activation gathered before reading the row came after the stored reset.
+                _state.ResetAt = Math.Max(_state.ResetAt, stored.GetInt64("R") ?? 0);
                 _state.MaxOnline = Math.Max(_state.MaxOnline, stored.GetInt64("O") ?? 0);
                 _state.MaxNewOnline = Math.Max(_state.MaxNewOnline, stored.GetInt64("N") ?? 0);
             }

@@ -19,7 +19,9 @@ public static class KeyEncoding
     public const int MaxBytewise = 500;
 
     private const string CompactMark = "~~";
-    private const string HashMark = "~h";
+    // Neither form below can contain it: the bytewise form never has "~~", and in the compact
+    // tail a '~' is always followed by a hex digit or 'u'.
+    private const string HashMark = "~~~h";
     private const int MaxReadablePrefix = 64;
 
     /// <summary>Encodes <paramref name="value"/>.</summary>

@@ -47,6 +47,18 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public void A_compact_tail_starting_with_h_still_decodes()
+    {
+        var doc = new string('a', 64) + "h" + new string('\u8D2D', 60) + "|3";
+
+        var encoded = KeyEncoding.Encode(doc);
+
+        Assert.Contains("~~h", encoded, StringComparison.Ordinal);
+        Assert.False(KeyEncoding.IsHashed(encoded));
+        Assert.Equal(doc, KeyEncoding.Decode(encoded));
+    }
+
+    [Fact]
     public void A_key_of_characters_no_sdk_sends_is_hashed_within_the_limit()
     {
         var key = new CounterKey(App, 2025, Collections.Event(string.Concat(Enumerable.Repeat("a\u0085\uE000\uD83D/", 25)))).ToString();
@@ -169,5 +181,68 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
         Assert.Equal(3, reloaded.Read([many[119]]).Docs[many[119]]["1.c"]);
         var rows = await TableStore.ReadPartitionAsync(table, KeyEncoding.Encode(key.ToString()), "test");
         Assert.Equal(many.Length + 1, rows.Count);
+    }
+
+    [Fact]
+    public async Task A_row_left_from_before_a_generation_is_never_deleted_once_written_again()
+    {
+        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
+        var table = await tables.CountersAsync();
+        var key = new CounterKey(App, 2025, Collections.Event("tap"));
+        var partition = KeyEncoding.Encode(key.ToString());
+        string[] docs = [.. Enumerable.Range(0, 150).Select(i => $"seg{i}|3")];
+        var store = new CounterStore(key);
+
+        // seg0 in place (generation 0), then every document in a checkpoint too large for one
+        // transaction (a new generation); a crash right after its meta row leaves seg0's old row.
+        store.Apply(new CounterBatch { JournalId = "j", From = 0, To = 1, Docs = [docs[0]], Paths = ["1.c"], Values = [1], MetaSets = [], MetaValues = [] }, 0);
+        Assert.True(await store.WriteAsync(table, 0));
+        var oldRow = (await TableStore.ReadPartitionAsync(table, partition, "test")).Single(r => r.RowKey != "~meta");
+        store.Apply(new CounterBatch { JournalId = "j", From = 1, To = 2, Docs = docs, Paths = [.. docs.Select(_ => "1.c")], Values = [.. docs.Select(_ => 1m)], MetaSets = [], MetaValues = [] }, 0);
+        Assert.True(await store.WriteAsync(table, 0));
+        await table.UpsertEntityAsync(oldRow);
+
+        // After a restart seg0 alone is written again, in place: over the old row's key.
+        var restarted = new CounterStore(key);
+        await restarted.LoadAsync(table);
+        Assert.Equal(2, restarted.Read([docs[0]]).Docs[docs[0]]["1.c"]);
+        restarted.Apply(new CounterBatch { JournalId = "j", From = 2, To = 3, Docs = [docs[0]], Paths = ["1.c"], Values = [1], MetaSets = [], MetaValues = [] }, 0);
+        Assert.True(await restarted.WriteAsync(table, 0));
+
+        var reloaded = new CounterStore(key);
+        await reloaded.LoadAsync(table);
+        Assert.Equal(3, reloaded.Watermark("j"));
+        Assert.Equal(3, reloaded.Read([docs[0]]).Docs[docs[0]]["1.c"]);
+        Assert.Equal(1, reloaded.Read([docs[149]]).Docs[docs[149]]["1.c"]);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_repeated_after_its_answer_was_lost_still_writes()
+    {
+        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
+        var table = await tables.CountersAsync();
+        var key = new CounterKey(App, 2025, Collections.Event("scroll"));
+        string[] docs = [.. Enumerable.Range(0, 150).Select(i => $"seg{i}|3")];
+        var seed = new CounterStore(key);
+        seed.Apply(new CounterBatch { JournalId = "j", From = 0, To = 1, Docs = docs, Paths = [.. docs.Select(_ => "1.c")], Values = [.. docs.Select(_ => 1m)], MetaSets = [], MetaValues = [] }, 0);
+        Assert.True(await seed.WriteAsync(table, 0));
+
+        // Two copies of the same grain state: the first one's small checkpoint commits (its rows
+        // of the old generation deleted after it); the second repeats it, as a retry whose first
+        // answer was lost would.
+        var first = new CounterStore(key);
+        var second = new CounterStore(key);
+        await first.LoadAsync(table);
+        await second.LoadAsync(table);
+        var small = new CounterBatch { JournalId = "j", From = 1, To = 2, Docs = [docs[0]], Paths = ["2.c"], Values = [1], MetaSets = [], MetaValues = [] };
+        first.Apply(small, 0);
+        second.Apply(small, 0);
+        Assert.True(await first.WriteAsync(table, 0));
+
+        Assert.True(await second.WriteAsync(table, 0));
+        var reloaded = new CounterStore(key);
+        await reloaded.LoadAsync(table);
+        Assert.Equal(1, reloaded.Read([docs[0]]).Docs[docs[0]]["2.c"]);
+        Assert.Equal(1, reloaded.Read([docs[1]]).Docs[docs[1]]["1.c"]);
     }
 }
