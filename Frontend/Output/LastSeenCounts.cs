@@ -43,10 +43,40 @@ public static class LastSeenCounts
             var prefix = day + ".";
             foreach (var (path, value) in doc)
             {
-                if (path.StartsWith(prefix, StringComparison.Ordinal))
+                // {day}.{country}; the metric values' paths have one more part.
+                if (path.StartsWith(prefix, StringComparison.Ordinal) && path.IndexOf('.', prefix.Length) < 0)
                 {
                     var country = path[prefix.Length..];
                     counts[country] = counts.GetValueOrDefault(country) + value;
+                }
+            }
+        }
+
+        return counts.Where(c => c.Value > 0).ToDictionary(c => c.Key, c => (long)c.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The same count by the value of one metric (<paramref name="code"/>, a
+    /// <see cref="LastSeenIndex.MetricCodes"/> code or <see cref="LastSeenIndex.CityCode"/>); devices
+    /// without a value for it are left out; null when the period does not contain today.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long>? ByMetric(IReadOnlyList<(int Year, CounterSnapshot Snapshot)> lastSeen, Period period, string code)
+    {
+        if (!period.ContainsToday)
+        {
+            return null;
+        }
+
+        var counts = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        foreach (var (doc, day) in DayDocs(lastSeen, period))
+        {
+            var prefix = string.Concat(day, ".", code, ".");
+            foreach (var (path, value) in doc)
+            {
+                if (path.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    var key = path[prefix.Length..];
+                    counts[key] = counts.GetValueOrDefault(key) + value;
                 }
             }
         }

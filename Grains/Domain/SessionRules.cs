@@ -62,6 +62,7 @@ public static class SessionRules
             state.TotalDuration += request.SessionDuration;
         }
 
+        var counted = false;
         if (request.BeginSession)
         {
             var inCooldown = state.LastEnd != 0 && t - state.LastEnd < CooldownMs && !request.IgnoreCooldown;
@@ -74,6 +75,7 @@ public static class SessionRules
             else
             {
                 BeginSession(state, request, zone, stamp, usage);
+                counted = true;
             }
         }
 
@@ -103,12 +105,20 @@ public static class SessionRules
 
         if (request.Metrics is { } metrics)
         {
+            // A counted begin moved the device's values in the last-seen index already; metrics
+            // on any other request change the values it is counted under at its last-seen day.
+            var before = counted ? null : LastSeenIndex.ValuesOf(state.MetricValues, state.City);
             for (var i = 0; i < MetricCatalog.Count; i++)
             {
                 if (metrics.Get(i) is { } value)
                 {
                     state.MetricValues[i] = value;
                 }
+            }
+
+            if (before is not null)
+            {
+                LastSeenIndex.MoveValues(state, before, LastSeenIndex.ValuesOf(state.MetricValues, state.City), zone, sink);
             }
         }
 
@@ -183,7 +193,17 @@ public static class SessionRules
 
         stamp.Meta(U, "countries", country);
         WriteMetrics(state, request, stamp, levels, isNew);
-        LastSeenIndex.Move(state, isNew, previousSeen, previousCountry, country, zone, stamp);
+        var values = new string?[MetricCatalog.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = request.Metrics?.Get(i) ?? state.MetricValues[i];
+        }
+
+        LastSeenIndex.Move(
+            state, isNew, previousSeen, previousCountry, country,
+            LastSeenIndex.ValuesOf(state.MetricValues, state.City),
+            LastSeenIndex.ValuesOf(values, request.HasLocation ? request.City : state.City),
+            zone, stamp);
         RetentionRules.OnSession(state, isNew, zone, stamp);
 
         state.SessionCount++;

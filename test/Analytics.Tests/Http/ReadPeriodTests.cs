@@ -23,6 +23,22 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Total_users_by_a_metric_has_one_row_per_value()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        await api.WriteAsync(appKey, "D1", ("begin_session", "1"), ("timestamp", TestTime.Text(t)), ("metrics", """{"_os":"Android","_app_version":"2.1"}"""));
+        await api.WriteAsync(appKey, "D2", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 1000)), ("metrics", """{"_os":"Android"}"""));
+        await api.WriteAsync(appKey, "D3", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 2000)), ("metrics", """{"_os":"iOS"}"""));
+
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"Android","u":2},{"_id":"iOS","u":1}]""", "&metric=os");
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"2:1","u":1}]""", "&metric=app_versions");
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":3}]""");
+    }
+
+    [Fact]
     public async Task Total_users_of_an_app_without_sessions_is_an_empty_array()
     {
         using var api = fixture.Api();
