@@ -100,7 +100,8 @@ public static partial class Reply
     public static string EscapeAngles(string value) =>
         value.AsSpan().IndexOfAny('<', '>') < 0 ? value : value.Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
-    [GeneratedRegex("^[A-Za-z_$][0-9A-Za-z_$.]*$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final newline, which would then be reflected.
+    [GeneratedRegex("^[A-Za-z_$][0-9A-Za-z_$.]*\\z", RegexOptions.CultureInvariant)]
     private static partial Regex CallbackPattern();
 
     private sealed class ArrayBufferWriter : System.Buffers.IBufferWriter<byte>

@@ -128,6 +128,21 @@ public sealed partial class Period
     /// <returns>False when the value is not a period Countly accepts; answer 400 with <see cref="BadRequestMessage"/>.</returns>
     public static bool TryParse(string? text, TimeZoneInfo zone, long nowMs, [NotNullWhen(true)] out Period? period)
     {
+        try
+        {
+            return TryParseCore(text, zone, nowMs, out period);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // Dates near the ends of the calendar (a range at year 1 or 9999, whose previous or
+            // next day does not exist): a bad period, not a server error.
+            period = null;
+            return false;
+        }
+    }
+
+    private static bool TryParseCore(string? text, TimeZoneInfo zone, long nowMs, [NotNullWhen(true)] out Period? period)
+    {
         period = null;
         var now = LocalTime.Of(nowMs, zone);
         var today = now.Date;

@@ -113,6 +113,9 @@ public static class RetentionOutput
         return rows;
     }
 
+    // Year 9900: later times have no calendar day in every time zone.
+    private const long MaxRangeMs = 250_000_000_000_000;
+
     /// <summary>Parses <c>range</c> (<c>[fromMs,toMs]</c>); false when malformed.</summary>
     public static bool TryParseRange(JsonElement json, out (long From, long To) range)
     {
@@ -124,7 +127,7 @@ public static class RetentionOutput
 
         var a = json[0];
         var b = json[1];
-        if (a.ValueKind != JsonValueKind.Number || b.ValueKind != JsonValueKind.Number || !a.TryGetInt64(out var from) || !b.TryGetInt64(out var to) || from < 0 || to < from)
+        if (a.ValueKind != JsonValueKind.Number || b.ValueKind != JsonValueKind.Number || !a.TryGetInt64(out var from) || !b.TryGetInt64(out var to) || from < 0 || to < from || to > MaxRangeMs)
         {
             return false;
         }

@@ -113,5 +113,18 @@ public sealed class LiveAndRetentionTests(ServerFixture fixture)
         Assert.Equal("""{"result":"Invalid period"}""", answer.Body);
     }
 
+    [Theory]
+    [InlineData("[9000000000000000000,9000000000000000000]")]
+    [InlineData("[253402300800000,253402300800001]")]
+    public async Task Retention_rejects_a_range_past_the_calendar_with_400(string range)
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.ReadAsync(appId, "retention", "&period=adaily&range=" + Uri.EscapeDataString(range));
+
+        Assert.Equal((System.Net.HttpStatusCode.BadRequest, """{"result":"Invalid range"}"""), (answer.Status, answer.Body));
+    }
+
     private static long Online(CountlyClient.Answer a) => a.Json?["o"]?.GetValue<long>() ?? -1;
 }

@@ -120,6 +120,9 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     [InlineData("sessions", "%5B1%2C2%2C3%5D")]
     [InlineData("total_users", "fortnight")]
     [InlineData("events", "days")]
+    [InlineData("sessions", "%5B%2231-12-9999%22%2C%2231-12-9999%22%5D")]
+    [InlineData("sessions", "%5B%2201-01-0001%22%2C%2202-01-0001%22%5D")]
+    [InlineData("users", "%5B-61999999999999%2C-59000000000000%5D")]
     public async Task An_invalid_period_is_400_bad_request_parameter(string method, string period)
     {
         using var api = fixture.Api();
@@ -193,13 +196,15 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
         Assert.Equal(1, (int)section["new_users"]!["total"]!);
     }
 
-    [Fact]
-    public async Task The_dashboard_with_an_invalid_period_is_400()
+    [Theory]
+    [InlineData("eons")]
+    [InlineData("%5B%2231-12-9999%22%2C%2231-12-9999%22%5D")]
+    public async Task The_dashboard_with_an_invalid_period_is_400(string period)
     {
         using var api = fixture.Api();
         var (appId, _) = await api.CreateAppAsync();
 
-        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period=eons");
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period={period}");
 
         Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Bad request parameter: period"}""");
     }

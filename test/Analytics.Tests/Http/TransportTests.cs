@@ -129,6 +129,7 @@ public sealed class TransportTests(ServerFixture fixture)
     [Theory]
     [InlineData("alert(1)")]
     [InlineData("cb[0]")]
+    [InlineData("foo\n")]
     [InlineData("")]
     public async Task A_callback_that_is_not_an_identifier_is_not_reflected_and_changes_nothing_else(string callback)
     {
