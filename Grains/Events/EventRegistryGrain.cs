@@ -2,9 +2,23 @@ using Analytics.Grains.Accounts;
 
 namespace Analytics.Grains.Events;
 
-/// <summary>One app's event registry. Written through: it changes only when a new key or segment key appears.</summary>
+/// <summary>
+/// One app's event registry. Written through: it changes only when a new key or segment key
+/// appears. Its state is one stored row, so besides Countly's counts (500 event keys, 100
+/// segment keys each) it keeps within <see cref="MaxBytes"/> of stored JSON: keys and settings
+/// past it are dropped like keys past the counts, so no client can make the row unwritable
+/// (which would refuse every later request that brings a new key).
+/// </summary>
 public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.StorageName)] IPersistentState<EventRegistryState> state) : Grain, IEventRegistryGrain
 {
+    /// <summary>The stored bytes the registry may take (Orleans' Table storage holds 960 KiB a row).</summary>
+    public const int MaxBytes = 640 * 1024;
+
+    /// <summary>The longest event setting kept (name, description, count, sum or duration label), in characters.</summary>
+    public const int MaxSettingLength = 1000;
+
+    private long _bytes = -1;
+
     async Task<EventRegistryView> IEventRegistryGrain.RegisterAsync(Dictionary<string, string[]> events)
     {
         var s = state.State;
@@ -13,12 +27,13 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
         {
             if (!s.List.Contains(key))
             {
-                if (s.List.Count >= IEventRegistryGrain.EventLimit)
+                if (s.List.Count >= IEventRegistryGrain.EventLimit || !Fits(2 * Json(key)))
                 {
                     continue;
                 }
 
                 s.List.Add(key);
+                Take(2 * Json(key));
                 changed = true;
             }
 
@@ -34,9 +49,10 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
 
             foreach (var seg in segments)
             {
-                if (!known.Contains(seg) && known.Count < IEventRegistryGrain.SegmentationLimit)
+                if (!known.Contains(seg) && known.Count < IEventRegistryGrain.SegmentationLimit && Fits(Json(seg)))
                 {
                     known.Add(seg);
+                    Take(Json(seg));
                     changed = true;
                 }
             }
@@ -56,12 +72,24 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
     {
         foreach (var (key, settings) in map)
         {
-            state.State.Map[key] = settings;
+            // Settings of events that exist only, each field bounded, within the budget.
+            if (!state.State.List.Contains(key))
+            {
+                continue;
+            }
+
+            var bounded = settings with { Name = Cut(settings.Name), Description = Cut(settings.Description), Count = Cut(settings.Count), Sum = Cut(settings.Sum), Dur = Cut(settings.Dur) };
+            var before = state.State.Map.TryGetValue(key, out var old) ? SizeOf(key, old) : 0;
+            if (Fits(SizeOf(key, bounded) - before))
+            {
+                state.State.Map[key] = bounded;
+                Take(SizeOf(key, bounded) - before);
+            }
         }
 
         if (order is not null)
         {
-            state.State.Order = [.. order.Distinct()];
+            state.State.Order = [.. order.Distinct().Where(state.State.List.Contains)];
         }
 
         state.State.Managed = true;
@@ -73,7 +101,12 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
     {
         foreach (var key in keys)
         {
-            state.State.Map[key] = (state.State.Map.GetValueOrDefault(key) ?? new EventSettings()) with { IsVisible = visible };
+            var known = state.State.Map.GetValueOrDefault(key);
+            if (state.State.List.Contains(key) && (known is not null || Fits(SizeOf(key, new EventSettings()))))
+            {
+                state.State.Map[key] = (known ?? new EventSettings()) with { IsVisible = visible };
+                Take(known is null ? SizeOf(key, new EventSettings()) : 0);
+            }
         }
 
         state.State.Managed = true;
@@ -100,7 +133,49 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
     async Task IEventRegistryGrain.ClearAsync()
     {
         state.State = new EventRegistryState();
+        _bytes = -1;
         await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// A string's size in the stored row, with its quotes and separator: Orleans writes the JSON
+    /// (non-ASCII escaped as \uXXXX) as a UTF-16 string and counts two bytes a character.
+    /// </summary>
+    private static long Json(string? value)
+    {
+        if (value is null)
+        {
+            return 10;
+        }
+
+        long n = 6;
+        foreach (var c in value)
+        {
+            n += c < 128 ? 2 : 12;
+        }
+
+        return n;
+    }
+
+    private static long SizeOf(string key, EventSettings settings) =>
+        Json(key) + Json(settings.Name) + Json(settings.Description) + Json(settings.Count) + Json(settings.Sum) + Json(settings.Dur) + 160;
+
+    private static string? Cut(string? value) => value is { Length: > MaxSettingLength } ? value[..MaxSettingLength] : value;
+
+    private bool Fits(long more) => Bytes() + more <= MaxBytes;
+
+    private void Take(long more) => _bytes = Bytes() + more;
+
+    /// <summary>The stored JSON's size as estimated from the state (computed once, then kept up to date).</summary>
+    private long Bytes()
+    {
+        if (_bytes < 0)
+        {
+            var s = state.State;
+            _bytes = 512 + s.List.Sum(k => 2 * Json(k)) + s.Segments.Sum(kv => Json(kv.Key) + kv.Value.Sum(Json)) + s.Order.Sum(Json) + s.Map.Sum(kv => SizeOf(kv.Key, kv.Value));
+        }
+
+        return _bytes;
     }
 
     private EventRegistryView View() => new()

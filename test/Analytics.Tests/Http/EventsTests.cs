@@ -19,6 +19,37 @@ public sealed class EventsTests(ServerFixture fixture)
         """;
 
     [Fact]
+    public async Task A_flood_of_long_segment_keys_fills_the_registry_budget_without_refusing_later_requests()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+
+        // Six requests of ten events with a hundred 127-character segment keys each: far more
+        // than one stored registry row holds.
+        for (var r = 0; r < 6; r++)
+        {
+            var events = new JsonArray([.. Enumerable.Range(0, 10).Select(e => (JsonNode)new JsonObject
+            {
+                ["key"] = $"flood{r}_{e}",
+                ["segmentation"] = new JsonObject([.. Enumerable.Range(0, 100).Select(k => KeyValuePair.Create($"{k:D3}".PadRight(127, 'k'), (JsonNode?)JsonValue.Create("v")))]),
+            })]);
+            var flood = await api.PostFormAsync("/i", [new("app_key", appKey), new("device_id", "F"), new("timestamp", TestTime.Text(t + r)), new("events", events.ToJsonString())]);
+            Expect.Answer(flood, HttpStatusCode.OK, """{"result":"Success"}""");
+        }
+
+        // Later requests that bring new keys are still taken, and the registry still answers.
+        var later = await api.WriteAsync(appKey, "G", ("timestamp", TestTime.Text(t + 100)), ("events", """[{"key":"later","count":1,"segmentation":{"plan":"pro"}}]"""));
+        var session = await api.WriteAsync(appKey, "H", ("begin_session", "1"), ("timestamp", TestTime.Text(t + 200)));
+
+        Expect.Answer(later, HttpStatusCode.OK, """{"result":"Success"}""");
+        Expect.Answer(session, HttpStatusCode.OK, """{"result":"Success"}""");
+        var registry = await api.ReadAsync(appId, "get_events");
+        Assert.Equal(HttpStatusCode.OK, registry.Status);
+        Assert.Contains("flood0_0", registry.Json!["list"]!.AsArray().Select(k => k!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task An_event_without_segmentation_sums_counts_and_decimal_sums_at_every_level_without_meta()
     {
         using var api = fixture.Api();
