@@ -28,21 +28,25 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
                 return;
             }
 
-            var objects = await Task.WhenAll(keys.Select(k => EventAsync(app.Id, k, segmentation, refresh, period, zone, nowMs)));
+            // Only events the registry knows have counts (ingest drops the others): a key nobody
+            // sent reads as empty without waking a counter grain per key and year.
+            var known = (await grains.GetGrain<IEventRegistryGrain>(app.Id).GetAsync()).List.ToHashSet(StringComparer.Ordinal);
+            var objects = await Task.WhenAll(keys.Where(known.Contains).Select(k => EventAsync(app.Id, k, segmentation, refresh, period, zone, nowMs)));
             await DataReply.WriteAsync(api, EventsOutput.Merge(objects));
             return;
         }
 
+        var registry = await grains.GetGrain<IEventRegistryGrain>(app.Id).GetAsync();
         var key = api.Params.GetString("event");
         if (string.IsNullOrEmpty(key))
         {
-            var registry = await grains.GetGrain<IEventRegistryGrain>(app.Id).GetAsync();
             key = EventsOutput.DefaultEvent(registry.Order, registry.List.Order(StringComparer.Ordinal));
-            if (key is null)
-            {
-                await DataReply.WriteAsync(api, new JsonObject());
-                return;
-            }
+        }
+
+        if (key is null || !registry.List.Contains(key))
+        {
+            await DataReply.WriteAsync(api, new JsonObject());
+            return;
         }
 
         await DataReply.WriteAsync(api, await EventAsync(app.Id, key, segmentation, refresh, period, zone, nowMs));
