@@ -64,13 +64,39 @@ public static class Checksum
             return ChecksumResult.Mismatch; // not even a hash of the right kind
         }
 
-        var match = Matches(rawQuery, name, sent, salt, sha1, expected);
-        if (rawBody is not null)
+        // The signed payload must carry every parameter: parameters of the query and the body are
+        // merged into one bag (the query's winning), so a signed body with extra parameters in an
+        // unsigned query (or the other way round) would let anyone who saw one signed request
+        // write anything. Countly accepts that; the SDKs never send it.
+        var queryMatches = Matches(rawQuery, name, sent, salt, sha1, expected) && !HasParameters(rawBody);
+        var bodyMatches = rawBody is not null && Matches(rawBody, name, sent, salt, sha1, expected) && !HasParameters(rawQuery);
+        return queryMatches || bodyMatches ? ChecksumResult.Valid : ChecksumResult.Mismatch;
+    }
+
+    /// <summary>Whether a raw query or form body holds any parameter besides the checksums.</summary>
+    private static bool HasParameters(string? raw)
+    {
+        if (string.IsNullOrEmpty(raw))
         {
-            match |= Matches(rawBody, name, sent, salt, sha1, expected);
+            return false;
         }
 
-        return match ? ChecksumResult.Valid : ChecksumResult.Mismatch;
+        if (raw.TrimStart().StartsWith('{'))
+        {
+            return true;
+        }
+
+        foreach (var part in raw.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString((eq < 0 ? part : part[..eq]).Replace('+', ' '));
+            if (key is not ("checksum" or "checksum256"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Whether a payload derived from <paramref name="candidate"/> hashes to <paramref name="expected"/>.</summary>

@@ -46,6 +46,21 @@ public sealed class RequestChecksumTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_signed_body_with_unsigned_parameters_in_the_query_writes_nothing()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await SaltedAppAsync(api);
+        var t = TestTime.InPreviousHour(10);
+        var payload = $"app_key={appKey}&device_id=legit&begin_session=1&timestamp={t}";
+        var forged = "device_id=forged&events=" + Uri.EscapeDataString("""[{"key":"forged_purchase","count":1000,"sum":99999}]""");
+
+        var answer = await api.SendAsync(HttpMethod.Post, "/i?" + forged, new StringContent($"{payload}&checksum256={Sign("checksum256", payload)}", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Request does not match checksum"}""");
+        Expect.Answer(await api.ReadAsync(appId, "events", "&event=forged_purchase"), HttpStatusCode.OK, "{}");
+    }
+
+    [Fact]
     public async Task A_lower_case_checksum_matches_too()
     {
         using var api = fixture.Api();
