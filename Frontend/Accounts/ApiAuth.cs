@@ -10,7 +10,15 @@ public static class ApiAuth
     public const string MissingKey = "Missing parameter \"api_key\" or \"auth_token\"";
 
     /// <summary>The member behind the request's <c>api_key</c>, <c>auth_token</c> or <c>countly-token</c> header; null after answering the error.</summary>
-    public static async Task<MemberRecord?> MemberAsync(ApiContext api, AccountsCache accounts)
+    public static async Task<MemberRecord?> MemberAsync(ApiContext api, AccountsCache accounts) =>
+        await MemberAsync(api, accounts, lockedLater: false);
+
+    /// <summary>
+    /// <see cref="MemberAsync(ApiContext, AccountsCache)"/>; with <paramref name="lockedLater"/> a
+    /// locked member is returned, for <see cref="ReadableAppAsync"/> to refuse after the rights
+    /// check (Countly's order for data reads, spec §3.1).
+    /// </summary>
+    public static async Task<MemberRecord?> MemberAsync(ApiContext api, AccountsCache accounts, bool lockedLater)
     {
         var key = api.Params.GetString("api_key");
         if (string.IsNullOrEmpty(key))
@@ -36,7 +44,7 @@ public static class ApiAuth
             return null;
         }
 
-        if (member.Locked)
+        if (member.Locked && !lockedLater)
         {
             await api.MessageAsync(401, "User is locked");
             return null;
@@ -51,6 +59,12 @@ public static class ApiAuth
         if (!member.CanRead(appId))
         {
             await api.MessageAsync(401, "User does not have right");
+            return null;
+        }
+
+        if (member.Locked)
+        {
+            await api.MessageAsync(401, "User is locked");
             return null;
         }
 

@@ -63,7 +63,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
             return;
         }
 
-        if (await ApiAuth.MemberAsync(api, accounts) is not { } member || await ApiAuth.ReadableAppAsync(api, accounts, member, appId) is not { } app)
+        if (await ApiAuth.MemberAsync(api, accounts, lockedLater: true) is not { } member || await ApiAuth.ReadableAppAsync(api, accounts, member, appId) is not { } app)
         {
             return;
         }
@@ -137,7 +137,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
             return;
         }
 
-        if (await ApiAuth.MemberAsync(api, accounts) is not { } member || await ApiAuth.ReadableAppAsync(api, accounts, member, appId) is not { } app)
+        if (await ApiAuth.MemberAsync(api, accounts, lockedLater: true) is not { } member || await ApiAuth.ReadableAppAsync(api, accounts, member, appId) is not { } app)
         {
             return;
         }

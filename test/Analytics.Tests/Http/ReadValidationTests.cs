@@ -140,4 +140,18 @@ public sealed class ReadValidationTests(ServerFixture fixture)
 
         Expect.Answer(answer, HttpStatusCode.Unauthorized, """{"result":"User is locked"}""");
     }
+
+    [Fact]
+    public async Task A_locked_member_without_rights_on_the_app_is_401_user_does_not_have_right()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+        var (otherId, _) = await api.CreateAppAsync();
+        var (memberId, memberKey) = await api.CreateUserAsync("lockedelse" + Guid.NewGuid().ToString("N")[..8], new JsonObject { ["user_of"] = new JsonArray(appId) });
+        Assert.Equal(HttpStatusCode.OK, (await api.ManageAsync("/i/users/update", new JsonObject { ["user_id"] = memberId, ["locked"] = true })).Status);
+
+        var answer = await api.GetAsync($"/o?app_id={otherId}&method=sessions&api_key={memberKey}");
+
+        Expect.Answer(answer, HttpStatusCode.Unauthorized, """{"result":"User does not have right"}""");
+    }
 }
