@@ -76,8 +76,7 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
     [InlineData("\uD83D\uDE00", "\uD83D\uDCB0", 63)]
     public async Task An_event_with_the_longest_non_latin_key_and_segment_is_written_and_read_back(string keyUnit, string segmentUnit, int times)
     {
-        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
-        var table = await tables.CountersAsync();
+        var table = await CountersAsync();
         var key = new CounterKey(App, 2025, Collections.Event(string.Concat(Enumerable.Repeat(keyUnit, times))));
         var segment = string.Concat(Enumerable.Repeat(segmentUnit, times));
         var store = new CounterStore(key);
@@ -96,8 +95,7 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
     [Fact]
     public async Task Thousands_of_long_distinct_segment_values_stop_at_the_meta_budget_and_the_grain_still_writes()
     {
-        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
-        var table = await tables.CountersAsync();
+        var table = await CountersAsync();
         var key = new CounterKey(App, 2025, Collections.Event("buy"));
         var rng = new Random(1);
         const string Alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -118,8 +116,7 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_checkpoint_too_large_for_one_transaction_stopped_halfway_leaves_documents_and_watermark_in_agreement()
     {
-        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
-        var table = await tables.CountersAsync();
+        var table = await CountersAsync();
         var key = new CounterKey(App, 2025, Collections.Event("buy"));
         string[] docs = [.. Enumerable.Range(0, 150).Select(i => $"seg{i}|3")];
         CounterBatch Batch(long from) => new()
@@ -162,8 +159,7 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
     [Fact]
     public async Task Documents_move_between_generations_and_back_in_place_without_leaving_rows()
     {
-        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
-        var table = await tables.CountersAsync();
+        var table = await CountersAsync();
         var key = new CounterKey(App, 2025, Collections.Event("view"));
         string[] many = [.. Enumerable.Range(0, 120).Select(i => $"page{i}|5")];
         var store = new CounterStore(key);
@@ -186,8 +182,7 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_row_left_from_before_a_generation_is_never_deleted_once_written_again()
     {
-        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
-        var table = await tables.CountersAsync();
+        var table = await CountersAsync();
         var key = new CounterKey(App, 2025, Collections.Event("tap"));
         var partition = KeyEncoding.Encode(key.ToString());
         string[] docs = [.. Enumerable.Range(0, 150).Select(i => $"seg{i}|3")];
@@ -219,8 +214,7 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_checkpoint_repeated_after_its_answer_was_lost_still_writes()
     {
-        var tables = new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() }));
-        var table = await tables.CountersAsync();
+        var table = await CountersAsync();
         var key = new CounterKey(App, 2025, Collections.Event("scroll"));
         string[] docs = [.. Enumerable.Range(0, 150).Select(i => $"seg{i}|3")];
         var seed = new CounterStore(key);
@@ -245,4 +239,8 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
         Assert.Equal(1, reloaded.Read([docs[0]]).Docs[docs[0]]["2.c"]);
         Assert.Equal(1, reloaded.Read([docs[1]]).Docs[docs[1]]["1.c"]);
     }
+
+    /// <summary>A counters table of its own (a fresh prefix) on the shared Azurite.</summary>
+    private Task<Azure.Data.Tables.TableClient> CountersAsync() =>
+        new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() })).CountersAsync();
 }
