@@ -75,8 +75,10 @@ public static class LastSeenCounts
             {
                 if (path.StartsWith(prefix, StringComparison.Ordinal))
                 {
+                    // Never below zero on a day: a device counted before the index kept its
+                    // values leaves a -1 where it moves from, which no +1 balances.
                     var key = path[prefix.Length..];
-                    counts[key] = counts.GetValueOrDefault(key) + value;
+                    counts[key] = counts.GetValueOrDefault(key) + Math.Max(0, value);
                 }
             }
         }

@@ -26,7 +26,11 @@ public sealed class CounterStore
     /// <summary>The meta row's copy of the grain key when the partition key is hashed (<see cref="KeyEncoding.IsHashed"/>).</summary>
     public const string KeyProperty = "K";
 
+    /// <summary>Most paths a month document of the last-seen index holds (days, countries and metric values).</summary>
+    public const int MaxLastSeenPaths = 100_000;
+
     private readonly string _key;
+    private readonly bool _lastSeen;
     private readonly List<string> _strays = [];
     private long _maxGeneration;
     private bool _metaDirty;
@@ -37,6 +41,7 @@ public sealed class CounterStore
     public CounterStore(CounterKey key)
     {
         _key = key.ToString();
+        _lastSeen = key.Collection == Collections.LastSeen;
         _partition = KeyEncoding.Encode(_key);
         _limits = key.Collection.StartsWith(Collections.EventPrefix, StringComparison.Ordinal) ? LimitKind.Event
             : key.Collection is Collections.Users or Collections.LastSeen or Collections.Retention ? LimitKind.None
@@ -192,7 +197,14 @@ public sealed class CounterStore
                 _docs[docId] = doc = new Doc(new Dictionary<string, decimal>(StringComparer.Ordinal));
             }
 
-            doc.Add(path, batch.Values[i]);
+            if (_lastSeen)
+            {
+                doc.Count(path, batch.Values[i], MaxLastSeenPaths);
+            }
+            else
+            {
+                doc.Add(path, batch.Values[i]);
+            }
         }
 
         _watermarks[batch.JournalId] = (batch.To, nowMs);
@@ -576,6 +588,32 @@ public sealed class CounterStore
         public bool Dirty { get; set; }
         public int Parts { get; set; }
         public long Generation { get; set; }
+
+        /// <summary>
+        /// Adds to a count that is only ever a number of devices: a path that comes back to zero
+        /// goes (devices move between days and values all the time), and a new path past
+        /// <paramref name="maxPaths"/> is not made (values a client invents are not kept without bound).
+        /// </summary>
+        public void Count(string path, decimal value, int maxPaths)
+        {
+            if (!Values.TryGetValue(path, out var current) && Values.Count >= maxPaths)
+            {
+                return;
+            }
+
+            var next = current + value;
+            if (next == 0)
+            {
+                Values.Remove(path);
+            }
+            else
+            {
+                Values[path] = next;
+            }
+
+            Dirty = true;
+            _snapshot = null;
+        }
 
         public void Add(string path, decimal value)
         {

@@ -45,6 +45,7 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
             if (!s.Segments.TryGetValue(key, out var known))
             {
                 s.Segments[key] = known = [];
+                Take(Json(key));
             }
 
             foreach (var seg in segments)
@@ -90,6 +91,7 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
         if (order is not null)
         {
             state.State.Order = [.. order.Distinct().Where(state.State.List.Contains)];
+            _bytes = -1;
         }
 
         state.State.Managed = true;
@@ -124,6 +126,8 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
             s.Order.Remove(key);
             s.Map.Remove(key);
         }
+
+        _bytes = -1;
 
         s.Managed = true;
         await state.WriteStateAsync();

@@ -240,6 +240,22 @@ public sealed class CounterStorageLimitsTests(AzuriteFixture azurite)
         Assert.Equal(1, reloaded.Read([docs[1]]).Docs[docs[1]]["1.c"]);
     }
 
+    [Fact]
+    public void The_last_seen_index_keeps_no_zero_counts_and_no_more_paths_than_its_bound()
+    {
+        var store = new CounterStore(new CounterKey(App, 2025, Collections.LastSeen));
+
+        // A device moving from one value to another, back and forth: no path left at zero.
+        store.Apply(new CounterBatch { JournalId = "j", From = 0, To = 1, Docs = ["3", "3"], Paths = ["15.d.Pixel 7", "15.d.Pixel 8"], Values = [1, 0], MetaSets = [], MetaValues = [] }, 0);
+        store.Apply(new CounterBatch { JournalId = "j", From = 1, To = 2, Docs = ["3", "3"], Paths = ["15.d.Pixel 7", "15.d.Pixel 8"], Values = [-1, 1], MetaSets = [], MetaValues = [] }, 0);
+        Assert.Equal(["15.d.Pixel 8"], store.Read(["3"]).Docs["3"].Keys);
+
+        // Values invented without end stop at the bound.
+        string[] invented = [.. Enumerable.Range(0, CounterStore.MaxLastSeenPaths + 10).Select(i => "15.d.x" + i)];
+        store.Apply(new CounterBatch { JournalId = "j", From = 2, To = 3, Docs = [.. invented.Select(_ => "3")], Paths = invented, Values = [.. invented.Select(_ => 1m)], MetaSets = [], MetaValues = [] }, 0);
+        Assert.Equal(CounterStore.MaxLastSeenPaths, store.Read(["3"]).Docs["3"].Count);
+    }
+
     /// <summary>A counters table of its own (a fresh prefix) on the shared Azurite.</summary>
     private Task<Azure.Data.Tables.TableClient> CountersAsync() =>
         new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() })).CountersAsync();
