@@ -18,6 +18,7 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
     public const int MaxSettingLength = 1000;
 
     private long _bytes = -1;
+    private bool _unsaved;
 
     async Task<EventRegistryView> IEventRegistryGrain.RegisterAsync(Dictionary<string, string[]> events)
     {
@@ -59,12 +60,33 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
             }
         }
 
-        if (changed)
+        if (changed || _unsaved)
         {
-            await state.WriteStateAsync();
+            await SaveAsync();
         }
 
         return View();
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_unsaved)
+        {
+            await SaveAsync();
+        }
+    }
+
+    /// <summary>
+    /// Writes the state. A failed write (storage down) leaves it marked, and the next registration
+    /// writes it again: the keys taken meanwhile are counted already, so the registry must not
+    /// forget them with its activation.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        _unsaved = true;
+        await state.WriteStateAsync();
+        _unsaved = false;
     }
 
     Task<EventRegistryView> IEventRegistryGrain.GetAsync() => Task.FromResult(View());
