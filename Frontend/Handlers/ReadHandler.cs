@@ -31,19 +31,6 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
         ["density"] = Collections.Density,
     };
 
-    /// <summary>Countly's <c>total_users</c> metrics (its app_users short codes) and where the last-seen index keeps them.</summary>
-    private static readonly Dictionary<string, string> MetricCodes = new(StringComparer.Ordinal)
-    {
-        ["os"] = "p",
-        ["platforms"] = "p",
-        ["os_versions"] = "pv",
-        ["devices"] = "d",
-        ["resolutions"] = "r",
-        ["carriers"] = "c",
-        ["app_versions"] = "av",
-        ["cities"] = LastSeenIndex.CityCode,
-    };
-
     private static readonly HashSet<string> OtherMethods = ["events", "get_events", "total_users", "countries", "live", "live_graph", "retention"];
 
     /// <summary>Serves <c>/o</c>.</summary>
@@ -202,7 +189,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
             return;
         }
 
-        if (MetricCodes.TryGetValue(metric, out var code))
+        if (LastSeenIndex.CodeOfMetric.TryGetValue(metric, out var code))
         {
             var byValue = LastSeenCounts.ByMetric(lastSeen, period, code) ?? new Dictionary<string, long>();
             await DataReply.WriteAsync(api, TotalUsersOutput.Rows(byValue.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal)));

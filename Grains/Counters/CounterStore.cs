@@ -1,4 +1,3 @@
-using Azure;
 using Analytics.Grains.Codec;
 using Analytics.Grains.Storage;
 using Azure.Data.Tables;
@@ -425,25 +424,11 @@ public sealed class CounterStore
         {
             try
             {
-                await TableStore.SubmitAsync(table, chunk, "counter-write");
-            }
-            catch (RequestFailedException e) when (e.Status == 404 && chunk.Length > 1)
-            {
-                // Some are gone already: one by one, a missing row is no error.
-                foreach (var delete in chunk)
-                {
-                    try
-                    {
-                        await TableStore.SubmitAsync(table, [delete], "counter-write");
-                    }
-                    catch (Exception single) when (single is not OutOfMemoryException)
-                    {
-                        _strays.Add(delete.Entity.RowKey);
-                    }
-                }
+                await TableStore.DeleteAsync(table, chunk, "counter-write");
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
+                // Tried again after the next successful write.
                 _ = e;
                 _strays.AddRange(chunk.Select(a => a.Entity.RowKey));
             }

@@ -9,12 +9,25 @@ namespace Analytics.Grains.Domain;
 /// </summary>
 public static class LastSeenIndex
 {
-    /// <summary>The metrics counted per value, by <see cref="MetricCatalog"/> index, with the code in their paths.</summary>
+    /// <summary>The metrics counted per value, by <see cref="MetricCatalog"/> index, with the code in their paths (Countly's app_users short codes).</summary>
     public static readonly IReadOnlyList<(int Index, string Code)> MetricCodes =
         [(0, "p"), (1, "pv"), (2, "d"), (3, "r"), (4, "c"), (5, "av")];
 
     /// <summary>The code of the city in paths (Countly's <c>cty</c>).</summary>
     public const string CityCode = "cty";
+
+    /// <summary>Countly's <c>total_users</c> metric names, each with the code its values have in the paths.</summary>
+    public static readonly IReadOnlyDictionary<string, string> CodeOfMetric = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["os"] = "p",
+        ["platforms"] = "p",
+        ["os_versions"] = "pv",
+        ["devices"] = "d",
+        ["resolutions"] = "r",
+        ["carriers"] = "c",
+        ["app_versions"] = "av",
+        ["cities"] = CityCode,
+    };
 
     /// <summary>The values a device is counted under: its metric values and its city (each with its code).</summary>
     public static List<(string Code, string Value)> ValuesOf(IReadOnlyList<string?> metricValues, string? city)

@@ -559,7 +559,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
             if (deletes.Count > 0 && deletes.Count + parts > TableStore.MaxBatch)
             {
-                await DeleteRowsAsync(deletes, ct).ConfigureAwait(false);
+                await TableStore.DeleteAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
                 deletes.Clear();
                 Trimmed(s - 1);
             }
@@ -570,30 +570,14 @@ public sealed partial class IngestJournal : IAsyncDisposable
                 if (deletes.Count == TableStore.MaxBatch)
                 {
                     // A segment of more rows than a batch: counted as trimmed once all are gone.
-                    await DeleteRowsAsync(deletes, ct).ConfigureAwait(false);
+                    await TableStore.DeleteAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
                     deletes.Clear();
                 }
             }
         }
 
-        await DeleteRowsAsync(deletes, ct).ConfigureAwait(false);
+        await TableStore.DeleteAsync(_table, deletes, "journal-trim", ct).ConfigureAwait(false);
         Trimmed(upTo);
-    }
-
-    /// <summary>Deletes journal rows in one transaction; rows already gone (a retried trim whose earlier answer was lost) are skipped one by one.</summary>
-    private async Task DeleteRowsAsync(List<TableTransactionAction> deletes, CancellationToken ct)
-    {
-        try
-        {
-            await TableStore.SubmitAsync(_table!, deletes, "journal-trim", ct).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (e.Status == 404 && deletes.Count > 1)
-        {
-            foreach (var delete in deletes)
-            {
-                await TableStore.SubmitAsync(_table!, [delete], "journal-trim", ct).ConfigureAwait(false);
-            }
-        }
     }
 
     private void Trimmed(long through)

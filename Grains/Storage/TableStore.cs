@@ -169,6 +169,26 @@ public sealed class TableStore
         await table.SubmitTransactionAsync(actions, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deletes same-partition rows in one transaction (at most <see cref="MaxBatch"/>); when some
+    /// are gone already (a retry whose earlier answer was lost), the whole transaction fails, so
+    /// they go one by one, where a missing row is no error.
+    /// </summary>
+    public static async Task DeleteAsync(TableClient table, IReadOnlyList<TableTransactionAction> deletes, string operation, CancellationToken ct = default)
+    {
+        try
+        {
+            await SubmitAsync(table, deletes, operation, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && deletes.Count > 1)
+        {
+            foreach (var delete in deletes)
+            {
+                await SubmitAsync(table, [delete], operation, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Reads every entity of one partition, page by page.</summary>
     public static async Task<List<TableEntity>> ReadPartitionAsync(TableClient table, string partition, string operation, CancellationToken ct = default)
     {

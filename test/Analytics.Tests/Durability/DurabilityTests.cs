@@ -238,7 +238,7 @@ public sealed class DurabilityTests
         {
             var azurite = await AzuriteProcess.StartAsync();
             var proxy = new FaultProxy(azurite.Port);
-            var viaProxy = azurite.ConnectionString.Replace($":{azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+            var viaProxy = azurite.ConnectionStringVia(proxy.Port);
             if (!separateFrontend)
             {
                 return new ProxiedStorage(azurite, proxy, await ServerProcess.StartAsync(viaProxy, environment: environment));

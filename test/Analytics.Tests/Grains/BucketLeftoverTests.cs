@@ -18,7 +18,7 @@ public sealed class BucketLeftoverTests(AzuriteFixture azurite)
     public async Task A_bucket_deactivated_during_an_outage_still_recognises_a_resent_request()
     {
         await using var proxy = new FaultProxy(azurite.Azurite.Port);
-        var viaProxy = azurite.Azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        var viaProxy = azurite.Azurite.ConnectionStringVia(proxy.Port);
         await using var cluster = await PipelineCluster.StartAsync(viaProxy, AzuriteFixture.NewPrefix(), silos: 1, o => o.DeviceCheckpointMs = 600_000);
         const string App = "5f0000000000000000000077";
         var t0 = (((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 3_600_000) - 1) * 3_600_000) + 60_000;

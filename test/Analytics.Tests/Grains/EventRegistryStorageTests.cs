@@ -11,7 +11,7 @@ public sealed class EventRegistryStorageTests(AzuriteFixture azurite)
     public async Task A_key_taken_while_storage_was_down_is_written_by_the_next_registration()
     {
         await using var proxy = new FaultProxy(azurite.Azurite.Port);
-        var viaProxy = azurite.Azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        var viaProxy = azurite.Azurite.ConnectionStringVia(proxy.Port);
         await using var cluster = await PipelineCluster.StartAsync(viaProxy, AzuriteFixture.NewPrefix(), silos: 1);
         var registry = cluster.Client.GetGrain<IEventRegistryGrain>("5f0000000000000000000079");
         await registry.GetAsync();

@@ -18,7 +18,7 @@ public sealed class JournalTrimTests(AzuriteFixture azurite)
     public async Task After_a_failed_trim_a_crash_still_replays_every_acknowledged_segment()
     {
         await using var proxy = new FaultProxy(azurite.Azurite.Port);
-        var viaProxy = azurite.Azurite.ConnectionString.Replace($":{azurite.Azurite.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        var viaProxy = azurite.Azurite.ConnectionStringVia(proxy.Port);
         var options = Options.Create(new StorageOptions
         {
             ConnectionString = viaProxy,

@@ -22,8 +22,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>Connection string for Azure.Data.Tables.</summary>
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public string ConnectionString => ConnectionStringVia(Port);
+
+    /// <summary>The connection string through another port (a <see cref="FaultProxy"/> in front of this Azurite).</summary>
+    public string ConnectionStringVia(int port) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
     /// <summary>Starts Azurite in memory (or persisted under <paramref name="location"/>).</summary>
     public static async Task<AzuriteProcess> StartAsync(string? location = null)
