@@ -2,6 +2,7 @@ using Analytics.Grains.Storage;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 
 namespace Analytics.Grains.Devices;
 
@@ -13,7 +14,7 @@ namespace Analytics.Grains.Devices;
 // The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
 [Orleans.Dashboard.NoProfiling]
 [Reentrant]
-public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers leftovers, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
+public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers leftovers, IClusterMembershipService membership, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
 {
     private const string MetaRow = "~meta";
 
@@ -25,6 +26,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
     private Task _replayed = Task.CompletedTask;
+    private Task _caughtUp = Task.CompletedTask;
     private Task? _writing;
     private TableClient _table = null!;
     private string _partition = null!;
@@ -80,6 +82,12 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         // bucket's previous activation, perhaps): loads wait until such journals are replayed.
         // Not awaited here, because the replay itself calls this bucket.
         _replayed = GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
+
+        // States newer than these rows may also have come from the journals of live silos to this
+        // bucket's previous activation, which died with its silo before writing them: loads wait
+        // until those journals have sent them again. Not awaited here either: the journals' sends
+        // call this bucket.
+        _caughtUp = CatchUpAsync();
     }
 
     /// <inheritdoc />
@@ -102,7 +110,13 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             _replayed = GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
         }
 
+        if (_caughtUp.IsFaulted || _caughtUp.IsCanceled)
+        {
+            _caughtUp = CatchUpAsync();
+        }
+
         await _replayed;
+        await _caughtUp;
         if (_holders.TryGetValue(deviceId, out var holder) && holder != journalId)
         {
             // The device's last grain lived on another silo and never handed its state back:
@@ -168,6 +182,24 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 
         _devices.Clear();
         _holders.Clear();
+    }
+
+    /// <summary>
+    /// Asks the journal of every live silo (this one included) to send again whatever it routed to
+    /// this bucket that the bucket does not hold (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>).
+    /// A journal whose silo is not an active member is left to <see cref="_replayed"/>, the
+    /// replay of dead silos' journals; a live one that cannot be asked fails the loads waiting
+    /// here, and the next load asks again.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        var registry = await tables.JournalsAsync();
+        var rows = await TableStore.ReadPartitionAsync(registry, Journal.JournalRegistry.Partition, "bucket-catch-up");
+        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToHashSet(StringComparer.Ordinal);
+        var key = this.GetPrimaryKeyString();
+        await Task.WhenAll(rows
+            .Where(row => row.GetString("Silo") is { } silo && active.Contains(silo))
+            .Select(row => GrainFactory.GetGrain<IJournalPeerGrain>(row.GetString("Silo")).CatchUpBucketAsync(row.RowKey, key)));
     }
 
     private async Task WriteAsync()

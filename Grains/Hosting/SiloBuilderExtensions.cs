@@ -37,6 +37,7 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton(typeof(GrainRefs<>));
         services.AddSingleton<IngestPipelineHost>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IngestPipelineHost>());
+        services.AddPlacementDirector<SiloOfKeyPlacement, SiloOfKeyPlacementDirector>();
         builder.AddIncomingGrainCallFilter<GrainCallCounter>();
         return builder;
     }

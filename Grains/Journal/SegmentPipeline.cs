@@ -243,8 +243,9 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
                     t.Current = null;
                 }
 
-                if (t.InFlight is { } b && (force || b.NotBefore <= DateTime.UtcNow))
+                if (t.InFlight is { } b && !t.Sending && (force || b.NotBefore <= DateTime.UtcNow))
                 {
+                    t.Sending = true;
                     work.Add((t, b));
                 }
             }
@@ -256,7 +257,23 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
         }
     }
 
+    /// <summary>Sends <paramref name="batch"/>, the target's <see cref="Target.InFlight"/>, whose <see cref="Target.Sending"/> the caller set.</summary>
     private async Task SendOneAsync(Target target, InFlight batch)
+    {
+        try
+        {
+            await SendInFlightAsync(target, batch).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                target.Sending = false;
+            }
+        }
+    }
+
+    private async Task SendInFlightAsync(Target target, InFlight batch)
     {
         try
         {
@@ -328,17 +345,82 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
     }
 
     /// <summary>
+    /// Returns once <paramref name="key"/> has applied everything this pipeline routed to it so
+    /// far (sent, on its way, or still accumulating). A target re-activated after its silo died
+    /// has lost what it had not written; the send loop finds that out only with its next batch
+    /// (a gap) or poll, which for an idle target can be a checkpoint interval away. A device
+    /// bucket calls this, through this silo's <see cref="IJournalPeerGrain"/>, before it serves
+    /// its first load, so that no device is handed a state older than its journal's.
+    /// </summary>
+    public async Task CatchUpAsync(string key, TimeSpan timeout)
+    {
+        Target? t;
+        long goal;
+        lock (_gate)
+        {
+            if (!_targets.TryGetValue(key, out t))
+            {
+                return;
+            }
+
+            goal = Math.Max(t.LastSent, Math.Max(t.InFlight?.To ?? 0, t.Current is null ? 0 : t.CurrentTo));
+        }
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (await WatermarkOfAsync(key).ConfigureAwait(false) < goal)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{key} did not catch up with journal {JournalId} to segment {goal}.");
+            }
+
+            InFlight? batch = null;
+            bool idle;
+            long sent;
+            lock (_gate)
+            {
+                if (t.InFlight is null && t.Current is not null)
+                {
+                    t.InFlight = new InFlight(t.LastSent, t.CurrentTo, t.Current);
+                    t.Current = null;
+                }
+
+                if (t.InFlight is { } b && !t.Sending && b.NotBefore <= DateTime.UtcNow)
+                {
+                    t.Sending = true;
+                    batch = b;
+                }
+
+                idle = t.InFlight is null;
+                sent = t.LastSent;
+            }
+
+            if (batch is not null)
+            {
+                // A gap in its answer turns it into the rebuilt range plus itself, sent next time round.
+                await SendOneAsync(t, batch).ConfigureAwait(false);
+            }
+            else if (!idle || !await ResendLostAsync(t, sent).ConfigureAwait(false))
+            {
+                // The send loop has it on its way, or a failed send waits to be tried again.
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// A target that is not durable up to what it was sent either could not write yet (storage
     /// down: it keeps the data and writes later) or lost ranges it had acknowledged (its silo died
     /// before it wrote them). Only a batch it receives would reveal the loss (a gap), and an idle
     /// target receives none: so ask it how far it has applied, and send what it lost again.
     /// </summary>
-    private async Task ResendLostAsync(Target t, long sent)
+    /// <returns>Whether a batch of the lost ranges is now queued for it.</returns>
+    private async Task<bool> ResendLostAsync(Target t, long sent)
     {
         var applied = await WatermarkOfAsync(t.Key).ConfigureAwait(false);
         if (applied >= sent)
         {
-            return;
+            return false;
         }
 
         LogGap(_logger, t.Key, applied, sent);
@@ -351,6 +433,8 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
             {
                 t.InFlight = new InFlight(applied, sent, rebuilt);
             }
+
+            return t.InFlight is not null;
         }
     }
 
@@ -386,5 +470,8 @@ public abstract partial class SegmentPipeline<TAcc> : ISegmentConsumer
         public InFlight? InFlight { get; set; }
         public Queue<long> Undurable { get; } = new();
         public DateTime LastPoll { get; set; }
+
+        /// <summary>Whether <see cref="InFlight"/> is being sent (by the loop or a catch-up): one send at a time.</summary>
+        public bool Sending { get; set; }
     }
 }

@@ -1,7 +1,11 @@
 using Analytics.Grains;
 using Analytics.Grains.Counters;
 using Analytics.Grains.Devices;
+using Analytics.Grains.Pipeline;
 using Analytics.Tests.Infrastructure;
+using Orleans.Core.Internal;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
 namespace Analytics.Tests.Grains;
@@ -53,6 +57,78 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         }, TimeSpan.FromSeconds(90));
         Assert.True(ok, string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
         Assert.Equal(devices, (await counter.ReadAsync(["0"])).Docs["0"]["u"]);
+    }
+
+    [Fact]
+    public async Task A_bucket_reactivated_after_its_silo_died_gets_the_live_journals_states_before_serving_a_device()
+    {
+        // Buckets write only when a journal's forwarder first polls them, never by their own
+        // timer during the test. The silo to be killed reaches storage through a proxy, cut
+        // before it dies, so that its buckets cannot write on the way out (an in-process silo's
+        // kill still runs their deactivation).
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        await using var cluster = await PipelineCluster.StartAsync(
+            azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.DeviceCheckpointMs = 600_000,
+            storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null);
+        const int warm = 240, devices = 64;
+        var start = PreviousHour();
+        var buckets = Enumerable.Range(0, 16).Select(b => cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(AppId, b))).ToList();
+        async Task<bool> Known(int count) => (await Task.WhenAll(buckets.Select(b => b.CountAsync()))).Sum() == count;
+
+        // The buckets spread over the three silos (placement alone may put them all on one).
+        for (var b = 0; b < buckets.Count; b++)
+        {
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, cluster.Silos[b % 3].SiloAddress);
+            await buckets[b].CountAsync();
+            RequestContext.Clear();
+        }
+
+        // Warm-up devices: each silo's forwarder sends to (nearly) every bucket and polls it once,
+        // which makes the bucket write; the next poll is ten minutes away.
+        await SendAllAsync(cluster, Enumerable.Range(0, warm).Select(i => Session($"w-{i}", start + i)));
+        Assert.True(await PipelineCluster.EventuallyAsync(() => Known(warm)));
+        await Task.Delay(2000);
+
+        // New devices: their states reach the buckets (forwarded and handed back) and stay in memory.
+        await SendAllAsync(cluster, Enumerable.Range(0, devices).Select(i => Session($"k-{i}", start + 10_000 + (i * 10))));
+        Assert.True(await PipelineCluster.EventuallyAsync(() => Known(warm + devices)));
+        await Task.Delay(1500);
+
+        // Kill a silo other than the first (the test cluster's primary) that hosts buckets: what
+        // they held of the new devices is now only in the journals, mostly those of live silos.
+        var stats = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics()).Where(g => g.GrainType.Contains(nameof(DeviceBucketGrain), StringComparison.Ordinal)).ToList();
+        Assert.Equal(16, stats.Count);
+        var victim = cluster.Silos[2];
+        var lostBuckets = stats.Count(g => g.SiloAddress.Equals(victim.SiloAddress));
+        Assert.Equal(5, lostBuckets);
+        // Its buckets go first, unable to write (the silo keeps their states, and loses them with
+        // its life): an in-process kill lets the old activations serve for a while.
+        proxy.Break();
+        foreach (var bucket in stats.Where(g => g.SiloAddress.Equals(victim.SiloAddress)))
+        {
+            var gone = cluster.WaitForDeactivationAsync(bucket.GrainId);
+            await cluster.Client.GetGrain(bucket.GrainId).Cast<IGrainManagementExtension>().DeactivateOnIdle();
+            await gone;
+        }
+
+        await cluster.KillSiloAsync(victim);
+
+        // The new devices return: none may be taken for a new one.
+        var again = start + 600_000;
+        await SendAllAsync(cluster, Enumerable.Range(0, devices).Select(i => Session($"k-{i}", again + (i * 10))));
+
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(start).Year;
+        var counter = cluster.Client.GetGrain<ICounterGrain>(new CounterKey(AppId, year, Collections.Users).ToString());
+        const int sessions = warm + (2 * devices);
+        var expected = new Dictionary<string, decimal> { ["t"] = sessions, ["n"] = warm + devices, ["e"] = sessions * 4, ["d"] = sessions * 30 };
+        Dictionary<string, decimal>? actual = null;
+        var ok = await PipelineCluster.EventuallyAsync(async () =>
+        {
+            actual = Totals(await counter.ReadAsync(null));
+            return expected.All(kv => actual.GetValueOrDefault(kv.Key) == kv.Value);
+        }, TimeSpan.FromSeconds(60));
+        Assert.True(ok, $"{lostBuckets} buckets lost: " + string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
+        Assert.Equal(warm + devices, (await counter.ReadAsync(["0"])).Docs["0"]["u"]);
     }
 
     /// <summary>Sends each device's requests in order, retrying failures with the same request (as an SDK re-sends it).</summary>

@@ -60,6 +60,35 @@ public sealed class SegmentPipelineTests
     }
 
     [Fact]
+    public async Task A_catch_up_returns_once_a_target_that_lost_ranges_holds_everything_routed_to_it()
+    {
+        var pipeline = new RecordingPipeline();
+        await pipeline.CommitAndDrainAsync(1, 1);
+
+        // Segment 2 is applied but cannot be written, segment 3 is routed and not yet sent, and
+        // the target's silo dies. No send loop runs: the catch-up alone must do it.
+        pipeline.Target.HoldWrites = true;
+        pipeline.OnCommitted(2, [Entry(2)]);
+        using (var brief = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
+        {
+            await pipeline.DrainAsync(brief.Token);
+        }
+
+        pipeline.OnCommitted(3, [Entry(3)]);
+        pipeline.Target.LoseAfter(1);
+        pipeline.Target.HoldWrites = false;
+
+        await pipeline.CatchUpAsync("target", TimeSpan.FromSeconds(30));
+
+        Assert.Equal([1L, 2, 3], pipeline.Target.Applied);
+        Assert.Equal(3, pipeline.Target.Watermark);
+        Assert.Equal([(1L, 2L)], pipeline.Rebuilt);
+
+        // A target this pipeline never routed anything to has nothing to catch up.
+        await pipeline.CatchUpAsync("another", TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task A_target_that_cannot_write_yet_is_not_sent_anything_again()
     {
         var pipeline = new RecordingPipeline();

@@ -12,8 +12,12 @@ namespace Analytics.Tests.Infrastructure;
 /// <summary>An <see cref="InProcessTestCluster"/> running the real write path against Azurite.</summary>
 public static class PipelineCluster
 {
-    /// <summary>Builds and deploys a cluster of <paramref name="silos"/> silos writing tables prefixed <paramref name="prefix"/>.</summary>
-    public static async Task<InProcessTestCluster> StartAsync(string connectionString, string prefix, short silos = 1, Action<StorageOptions>? configure = null)
+    /// <summary>
+    /// Builds and deploys a cluster of <paramref name="silos"/> silos writing tables prefixed
+    /// <paramref name="prefix"/>; <paramref name="storageOf"/> may give a silo (by its index) its
+    /// own way to storage (a <see cref="FaultProxy"/>).
+    /// </summary>
+    public static async Task<InProcessTestCluster> StartAsync(string connectionString, string prefix, short silos = 1, Action<StorageOptions>? configure = null, Func<int, string?>? storageOf = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         if (Environment.GetEnvironmentVariable("ANALYTICS_TEST_LOGS") == "1")
@@ -22,11 +26,12 @@ public static class PipelineCluster
         }
 
         builder.Options.ServiceId = "analytics-" + prefix;
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
+            var index = int.Parse(options.SiloName.AsSpan(options.SiloName.LastIndexOf('_') + 1), System.Globalization.CultureInfo.InvariantCulture);
             silo.Services.Configure<StorageOptions>(o =>
             {
-                o.ConnectionString = connectionString;
+                o.ConnectionString = storageOf?.Invoke(index) ?? connectionString;
                 o.TablePrefix = prefix;
                 o.AggregateFlushMs = 100;
                 o.CheckpointMs = 1000;

@@ -1,0 +1,69 @@
+using Analytics.Grains.Pipeline;
+using Orleans.Placement;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+
+namespace Analytics.Grains.Journal;
+
+/// <summary>
+/// This silo's <see cref="IJournalPeerGrain"/>: activated on the silo its key names. Placed
+/// elsewhere (that silo is gone, or runs a version without this grain), it answers that the
+/// journal is not its own, as a dead silo's journal is left to the replay, and deactivates, so a
+/// later call is placed again.
+/// </summary>
+[SiloOfKeyPlacement]
+public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder) : Grain, IJournalPeerGrain
+{
+    /// <summary>Longest a catch-up may take before the waiting bucket fails its loads (and is asked again by the next).</summary>
+    public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(20);
+
+    Task IJournalPeerGrain.CatchUpBucketAsync(string journalId, string bucketKey)
+    {
+        if (string.Equals(journalId, journal.JournalId, StringComparison.Ordinal))
+        {
+            return forwarder.CatchUpAsync(bucketKey, CatchUpTimeout);
+        }
+
+        // The registry pairs each journal with its silo's address, so a journal not this silo's
+        // means this activation was placed elsewhere.
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Places a grain on the silo whose address (<see cref="SiloAddress.ToParsableString"/>) is its string key.</summary>
+[Serializable]
+[GenerateSerializer]
+public sealed class SiloOfKeyPlacement : PlacementStrategy
+{
+    /// <summary>The one instance.</summary>
+    public static SiloOfKeyPlacement Instance { get; } = new();
+}
+
+/// <summary>Marks a grain class placed by <see cref="SiloOfKeyPlacement"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class SiloOfKeyPlacementAttribute() : PlacementAttribute(SiloOfKeyPlacement.Instance);
+
+/// <summary>
+/// Chooses the silo a <see cref="SiloOfKeyPlacement"/> grain's key names if it can host the
+/// grain, and otherwise the silo asking (the grain then finds itself on the wrong silo).
+/// </summary>
+public sealed class SiloOfKeyPlacementDirector : IPlacementDirector
+{
+    /// <inheritdoc />
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var key = target.GrainIdentity.Key.ToString();
+        SiloAddress? silo;
+        try
+        {
+            silo = SiloAddress.FromParsableString(key);
+        }
+        catch (FormatException)
+        {
+            silo = null;
+        }
+
+        return Task.FromResult(silo is not null && context.GetCompatibleSilos(target).Contains(silo) ? silo : context.LocalSilo);
+    }
+}
