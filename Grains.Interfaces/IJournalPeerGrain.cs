@@ -10,10 +10,24 @@ namespace Analytics.Grains;
 public interface IJournalPeerGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Returns once device bucket <paramref name="bucketKey"/> has applied every state this silo's
-    /// journal <paramref name="journalId"/> routed to it so far, resending what it lost (it was
-    /// re-activated after its silo died); at once if that journal is not this silo's.
+    /// Returns <see cref="CatchUpAnswer.Done"/> once device bucket <paramref name="bucketKey"/>
+    /// has applied every state this silo's journal <paramref name="journalId"/> routed to it so
+    /// far, resending what it lost (it was re-activated after its silo died); at once, if that
+    /// journal is not this silo's (the grain was placed elsewhere), why.
     /// </summary>
     [AlwaysInterleave]
-    Task CatchUpBucketAsync(string journalId, string bucketKey);
+    Task<CatchUpAnswer> CatchUpBucketAsync(string journalId, string bucketKey);
+}
+
+/// <summary>What <see cref="IJournalPeerGrain.CatchUpBucketAsync"/> did.</summary>
+public enum CatchUpAnswer
+{
+    /// <summary>The bucket holds everything the journal routed to it.</summary>
+    Done,
+
+    /// <summary>Answered from another silo than the journal's: that silo is gone or not yet in the cluster's manifest.</summary>
+    NotThisSilo,
+
+    /// <summary>Answered from another silo: the journal's silo runs a version without this grain.</summary>
+    SiloCannotHost,
 }

@@ -18,6 +18,12 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 {
     private const string MetaRow = "~meta";
 
+    /// <summary>The meta row's property that says the bucket's last activation ended with everything written.</summary>
+    private const string CleanProperty = "C";
+
+    /// <summary>How often a live journal whose silo is not yet in the cluster's manifest is asked again before the catch-up goes on without it.</summary>
+    private const int CatchUpAttempts = 10;
+
     /// <summary>Journals remembered before those no longer open are dropped (<see cref="ForgetFinishedJournalsAsync"/>).</summary>
     private const int MaxWatermarks = 32;
 
@@ -36,10 +42,14 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     {
         _partition = KeyEncoding.Encode(this.GetPrimaryKeyString());
         _table = await tables.DevicesAsync();
+
+        // No meta row: no activation of this bucket ever began (each marks the row first, below).
+        var clean = true;
         foreach (var row in await TableStore.ReadPartitionAsync(_table, _partition, "bucket-load", cancellationToken))
         {
             if (row.RowKey == MetaRow)
             {
+                clean = row.GetBoolean(CleanProperty) == true;
                 var saved = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(row.GetString("W") ?? "{}") ?? [];
                 foreach (var (journal, w) in saved)
                 {
@@ -83,22 +93,38 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         // Not awaited here, because the replay itself calls this bucket.
         _replayed = GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
 
-        // States newer than these rows may also have come from the journals of live silos to this
-        // bucket's previous activation, which died with its silo before writing them: loads wait
-        // until those journals have sent them again. Not awaited here either: the journals' sends
-        // call this bucket.
-        _caughtUp = CatchUpAsync();
+        // Unless the previous activation ended with everything written, states newer than these
+        // rows may also have come to it from the journals of live silos (it died with its silo
+        // before writing them): loads wait until those journals have sent them again. Not awaited
+        // here either: the journals' sends call this bucket. This activation marks itself unclean
+        // before it takes anything, so that if it dies too, the next one catches up.
+        await TableStore.SubmitAsync(_table, [new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(_partition, MetaRow) { [CleanProperty] = false })], "bucket-mark", cancellationToken);
+        if (!clean)
+        {
+            _caughtUp = CatchUpAsync();
+        }
     }
 
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await WriteAsync();
-        if (_devices.HasDirty)
+        if (_devices.HasDirty || _watermarks.Any(w => _durable.GetValueOrDefault(w.Key) != w.Value))
         {
             // The write failed: the silo keeps the unwritten states for this bucket's next activation.
             leftovers.Leave(this.GetPrimaryKeyString(), _devices.DirtyStates(), _watermarks);
             LogLeftStates(logger, this.GetPrimaryKeyString());
+            return;
+        }
+
+        // Everything it received is written: the next activation, here or anywhere, has nothing to catch up.
+        try
+        {
+            await TableStore.SubmitAsync(_table, [new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(_partition, MetaRow) { [CleanProperty] = true })], "bucket-mark", CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogWriteFailed(logger, e, this.GetPrimaryKeyString());
         }
     }
 
@@ -185,21 +211,66 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     }
 
     /// <summary>
-    /// Asks the journal of every live silo (this one included) to send again whatever it routed to
-    /// this bucket that the bucket does not hold (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>).
-    /// A journal whose silo is not an active member is left to <see cref="_replayed"/>, the
-    /// replay of dead silos' journals; a live one that cannot be asked fails the loads waiting
-    /// here, and the next load asks again.
+    /// Asks the journal of every silo that is not dead (this one included) to send again whatever
+    /// it routed to this bucket that the bucket does not hold
+    /// (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>). Dead silos' journals are left to
+    /// <see cref="_replayed"/>. An active silo that cannot be asked fails the loads waiting here,
+    /// and the next load asks again; one that is joining or leaving is asked, but not waited for
+    /// if it cannot answer.
     /// </summary>
     private async Task CatchUpAsync()
     {
         var registry = await tables.JournalsAsync();
         var rows = await TableStore.ReadPartitionAsync(registry, Journal.JournalRegistry.Partition, "bucket-catch-up");
-        var active = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString()).ToHashSet(StringComparer.Ordinal);
         var key = this.GetPrimaryKeyString();
         await Task.WhenAll(rows
-            .Where(row => row.GetString("Silo") is { } silo && active.Contains(silo))
-            .Select(row => GrainFactory.GetGrain<IJournalPeerGrain>(row.GetString("Silo")).CatchUpBucketAsync(row.RowKey, key)));
+            .Where(row => row.GetString("Silo") is { } silo && StatusOf(silo) != SiloStatus.Dead)
+            .Select(row => CatchUpWithAsync(row.GetString("Silo")!, row.RowKey, key)));
+    }
+
+    private async Task CatchUpWithAsync(string silo, string journalId, string key)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            CatchUpAnswer answer;
+            try
+            {
+                answer = await GrainFactory.GetGrain<IJournalPeerGrain>(silo).CatchUpBucketAsync(journalId, key);
+            }
+            catch (Exception) when (StatusOf(silo) != SiloStatus.Active)
+            {
+                return;
+            }
+
+            // Answered from another silo: the journal's silo is gone, or runs a version without
+            // the peer grain, or is not yet in the cluster's manifest (it just joined: ask again).
+            if (answer == CatchUpAnswer.Done || StatusOf(silo) != SiloStatus.Active)
+            {
+                return;
+            }
+
+            if (answer == CatchUpAnswer.SiloCannotHost || attempt == CatchUpAttempts)
+            {
+                LogPeerNotAsked(logger, key, journalId, silo);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>A silo's status in this silo's view of the membership (<see cref="SiloStatus.None"/> for one it does not know).</summary>
+    private SiloStatus StatusOf(string silo)
+    {
+        foreach (var member in membership.CurrentSnapshot.Members.Values)
+        {
+            if (string.Equals(member.SiloAddress.ToParsableString(), silo, StringComparison.Ordinal))
+            {
+                return member.Status;
+            }
+        }
+
+        return SiloStatus.None;
     }
 
     private async Task WriteAsync()
@@ -308,6 +379,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device bucket {Key} deactivated with unwritten states; the silo keeps them for its next activation")]
     private static partial void LogLeftStates(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Device bucket {Key} could not ask journal {Journal} of silo {Silo} for states it may have lost (that silo runs a version without the journal peer grain, or is not yet in the cluster manifest); going on without")]
+    private static partial void LogPeerNotAsked(ILogger logger, string key, string journal, string silo);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Device bucket {Key} could not write; will retry")]
     private static partial void LogWriteFailed(ILogger logger, Exception e, string key);

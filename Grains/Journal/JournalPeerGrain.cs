@@ -12,22 +12,27 @@ namespace Analytics.Grains.Journal;
 /// later call is placed again.
 /// </summary>
 [SiloOfKeyPlacement]
-public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder) : Grain, IJournalPeerGrain
+public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder, IClusterManifestProvider manifests) : Grain, IJournalPeerGrain
 {
     /// <summary>Longest a catch-up may take before the waiting bucket fails its loads (and is asked again by the next).</summary>
     public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(20);
 
-    Task IJournalPeerGrain.CatchUpBucketAsync(string journalId, string bucketKey)
+    async Task<CatchUpAnswer> IJournalPeerGrain.CatchUpBucketAsync(string journalId, string bucketKey)
     {
         if (string.Equals(journalId, journal.JournalId, StringComparison.Ordinal))
         {
-            return forwarder.CatchUpAsync(bucketKey, CatchUpTimeout);
+            await forwarder.CatchUpAsync(bucketKey, CatchUpTimeout);
+            return CatchUpAnswer.Done;
         }
 
         // The registry pairs each journal with its silo's address, so a journal not this silo's
         // means this activation was placed elsewhere.
         DeactivateOnIdle();
-        return Task.CompletedTask;
+        return SiloAddress.TryParse(this.GetPrimaryKeyString(), out var named)
+            && manifests.Current.Silos.TryGetValue(named, out var manifest)
+            && !manifest.Grains.ContainsKey(this.GetGrainId().Type)
+            ? CatchUpAnswer.SiloCannotHost
+            : CatchUpAnswer.NotThisSilo;
     }
 }
 
@@ -54,16 +59,7 @@ public sealed class SiloOfKeyPlacementDirector : IPlacementDirector
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         var key = target.GrainIdentity.Key.ToString();
-        SiloAddress? silo;
-        try
-        {
-            silo = SiloAddress.FromParsableString(key);
-        }
-        catch (FormatException)
-        {
-            silo = null;
-        }
-
+        var silo = SiloAddress.TryParse(key, out var parsed) ? parsed : null;
         return Task.FromResult(silo is not null && context.GetCompatibleSilos(target).Contains(silo) ? silo : context.LocalSilo);
     }
 }

@@ -56,6 +56,30 @@ public sealed class BucketLeftoverTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_bucket_is_marked_clean_only_between_a_deactivation_that_wrote_everything_and_its_next_activation()
+    {
+        var prefix = AzuriteFixture.NewPrefix();
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, prefix, silos: 1, o => o.DeviceCheckpointMs = 600_000);
+        var key = DeviceBuckets.KeyOf("5f0000000000000000000079", "dev", new StorageOptions().DeviceBuckets);
+        var bucket = cluster.Client.GetGrain<IDeviceBucketGrain>(key);
+        var table = new Azure.Data.Tables.TableClient(azurite.Azurite.ConnectionString, prefix + "devices");
+        async Task<bool?> CleanAsync() => (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(KeyEncoding.Encode(key), "~meta")).Value.GetBoolean("C");
+
+        // An activation marks the bucket unclean before it takes anything.
+        Assert.Equal(BatchStatus.Applied, (await bucket.PutAsync(new DeviceStateBatch { JournalId = "j", From = 0, To = 1, DeviceIds = ["d"], Seqs = [1], States = [[1, 2, 3]] })).Status);
+        Assert.False(await CleanAsync());
+
+        // Deactivated with its state written: clean, so its next activation need not ask the journals.
+        var gone = cluster.WaitForDeactivationAsync(bucket);
+        await bucket.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await gone;
+        Assert.True(await CleanAsync());
+
+        Assert.Equal(1, await bucket.CountAsync());
+        Assert.False(await CleanAsync());
+    }
+
+    [Fact]
     public async Task A_bucket_forgets_the_watermarks_of_journals_that_are_no_longer_open()
     {
         await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 1);
