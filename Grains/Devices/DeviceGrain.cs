@@ -316,8 +316,11 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
 
         _encoded = after;
         _last = receipt;
+        // A merge adds the other device's sessions to this one's count: only a begin of this
+        // request's own is a new session; the merged-away device's record is no client's request.
+        var mergedSessions = request.MergedState is { } merged ? DeviceStateCodec.Decode(merged).SessionCount : 0;
         live.Observe(_appId, _deviceId, request.ReceivedAt, request.Timestamp, _state.HasOngoingSession, _state.SessionCount == 1,
-            countedBegin: _state.SessionCount > sessionsBefore, events: EventCount(request));
+            countedBegin: _state.SessionCount > sessionsBefore + mergedSessions, events: EventCount(request), isRequest: request.MergedInto is null);
         if (request.EndSession && !request.BeginSession)
         {
             // Sessions end far more often than devices return within two minutes: free the memory now.

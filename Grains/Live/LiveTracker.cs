@@ -18,8 +18,12 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
     private readonly long _onlineMs = options.Value.OnlineSeconds * 1000L;
     private Task? _loop;
 
-    /// <summary>Records one accepted request of a device.</summary>
-    public void Observe(string appId, string deviceId, long receivedAt, long requestTime, bool sessionOpen, bool firstSession, bool countedBegin, long events)
+    /// <summary>
+    /// Records one accepted request of a device; with <paramref name="isRequest"/> false, a
+    /// journal record that no client sent (a merged-away device emptying itself), which changes
+    /// only whether the device is online.
+    /// </summary>
+    public void Observe(string appId, string deviceId, long receivedAt, long requestTime, bool sessionOpen, bool firstSession, bool countedBegin, long events, bool isRequest = true)
     {
         var app = _apps.GetOrAdd(appId, static _ => new AppLive());
         lock (app)
@@ -31,7 +35,11 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
                 app.Minute = minute;
             }
 
-            app.Requests++;
+            if (isRequest)
+            {
+                app.Requests++;
+            }
+
             app.Events += events;
             if (countedBegin)
             {

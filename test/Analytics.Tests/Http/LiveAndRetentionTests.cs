@@ -66,6 +66,28 @@ public sealed class LiveAndRetentionTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_device_id_merge_is_one_request_and_no_new_session_in_the_live_graph()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+
+        await api.WriteAsync(appKey, "anon", ("begin_session", "1"));
+        await api.WriteAsync(appKey, "known", ("old_device_id", "anon"));
+
+        // The merge's second step (the old id emptying itself) is no request of any client.
+        JsonArray? graph = null;
+        Assert.True(await CountlyClient.EventuallyAsync(async () =>
+        {
+            graph = (await api.ReadAsync(appId, "live_graph")).Json!.AsArray();
+            return graph.Sum(p => p!["r"]!.GetValue<long>()) >= 2;
+        }, TimeSpan.FromSeconds(5)));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        graph = (await api.ReadAsync(appId, "live_graph")).Json!.AsArray();
+        Assert.Equal(2, graph.Sum(p => p!["r"]!.GetValue<long>()));
+        Assert.Equal(1, graph.Sum(p => p!["s"]!.GetValue<long>()));
+    }
+
+    [Fact]
     public async Task Devices_returning_on_day_one_and_day_seven_count_in_their_cohort()
     {
         using var api = fixture.Api();

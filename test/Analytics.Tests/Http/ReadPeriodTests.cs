@@ -178,6 +178,18 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_dashboard_with_period_30days_has_the_default_three_keys()
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period=30days");
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, answer.Status);
+        Assert.Equal(["30days", "7days", "today"], answer.Json!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
     public async Task The_dashboard_of_a_past_range_counts_its_sessions()
     {
         // The range lies before the 30 days every section loads: it must load its own months.
