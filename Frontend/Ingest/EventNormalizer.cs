@@ -9,12 +9,17 @@ namespace Analytics.Frontend.Ingest;
 /// <summary>
 /// Countly's event rules (spec §1.10, <c>api/parts/data/events.js</c>): key checks and
 /// clean-up, <c>count</c>/<c>sum</c>/<c>dur</c> parsing, per-event timestamps and
-/// segmentation escaping, plus our per-request caps.
+/// segmentation escaping, plus our caps on segments and lengths.
 /// </summary>
 public static class EventNormalizer
 {
-    /// <summary>Most events taken from one request (the SDKs batch at most 100); the rest are dropped.</summary>
-    public const int MaxEventsPerRequest = 100;
+    /// <summary>
+    /// The SDKs' default batch of events per request. Every event of a request is taken, as in
+    /// Countly (an SDK configured for larger batches must not lose the rest); a request with more
+    /// than this many has its journal record measured, and past <c>JournalEntry.MaxBytes</c> it is
+    /// refused whole (<c>WriteHandler</c>).
+    /// </summary>
+    public const int SdkBatch = 100;
 
     /// <summary>Most segments kept per event: Countly's <c>event_segmentation_limit</c> default; later keys are dropped.</summary>
     public const int MaxSegmentsPerEvent = 100;
@@ -64,7 +69,7 @@ public static class EventNormalizer
     /// <summary>
     /// Normalises an <c>events</c> JSON array: elements that are not objects, lack a truthy
     /// <c>key</c>, use an unregistered <c>[CLY]_</c> key or whose key cleans up to nothing are
-    /// skipped; at most <see cref="MaxEventsPerRequest"/> events are returned.
+    /// skipped.
     /// </summary>
     public static IReadOnlyList<IngestEvent> Normalize(JsonElement events, long requestTimestampMs, long nowMs)
     {
@@ -81,12 +86,8 @@ public static class EventNormalizer
                 continue;
             }
 
-            result ??= new List<IngestEvent>(Math.Min(events.GetArrayLength(), MaxEventsPerRequest));
+            result ??= new List<IngestEvent>(Math.Min(events.GetArrayLength(), SdkBatch));
             result.Add(e);
-            if (result.Count == MaxEventsPerRequest)
-            {
-                break;
-            }
         }
 
         return result is null ? [] : result;

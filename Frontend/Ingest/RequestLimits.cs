@@ -6,8 +6,8 @@ namespace Analytics.Frontend.Ingest;
 /// Size limits applied while reading the parameters of one request. Countly itself has
 /// none (Node reads whatever arrives); they exist so a hostile client cannot make the
 /// Frontend buffer or parse unbounded input. The defaults are far above what the Countly
-/// SDKs send: the Node and Web SDKs switch to POST at 2,000 URL characters and batch at
-/// most 100 events per request.
+/// SDKs send: the Node and Web SDKs switch to POST at 2,000 URL characters and batch 100
+/// events per request by default.
 /// </summary>
 public sealed record class RequestLimits
 {

@@ -35,7 +35,7 @@ public sealed class JournalEntry
     /// The largest <see cref="EstimatedBytes"/> the journal takes. A segment holding such an entry
     /// holds nothing else, and even incompressible it stays within one Table transaction (4 MiB
     /// with base64); the frontend refuses larger requests with 413 (only crafted ones come near:
-    /// 100 events of 100 segments of the longest values, in non-Latin text).
+    /// thousands of events, or 100 events of 100 segments of the longest values in non-Latin text).
     /// </summary>
     public const int MaxBytes = 2 * 1024 * 1024;
 

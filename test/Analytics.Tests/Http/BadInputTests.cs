@@ -65,6 +65,32 @@ public sealed class BadInputTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Every_event_of_a_batch_larger_than_the_sdks_default_counts()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        var events = "[" + string.Join(',', Enumerable.Range(0, 150).Select(_ => """{"key":"many","count":1}""")) + "]";
+
+        var answer = await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t)), ("events", events));
+
+        Expect.Answer(answer, HttpStatusCode.OK, Success);
+        await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""{"{Y}":{"c":150,"{M}":{"c":150,"{D}":{"c":150,"{H}":{"c":150}}}}}""", t), "&event=many");
+    }
+
+    [Fact]
+    public async Task A_request_whose_events_would_make_a_record_past_the_storage_bound_is_413()
+    {
+        using var api = fixture.Api();
+        var (_, appKey) = await api.CreateAppAsync();
+        var events = "[" + string.Join(',', Enumerable.Range(0, 32_000).Select(_ => """{"key":"a"}""")) + "]";
+
+        var answer = await api.PostFormAsync("/i", [new("app_key", appKey), new("device_id", "D"), new("events", events)]);
+
+        Expect.Answer(answer, HttpStatusCode.RequestEntityTooLarge, """{"result":"Request too large"}""");
+    }
+
+    [Fact]
     public async Task Hostile_event_keys_are_cleaned_or_dropped_as_Countly_does()
     {
         using var api = fixture.Api();

@@ -325,18 +325,18 @@ public sealed class EventNormalizerTests
     }
 
     [Fact]
-    public void At_most_100_events_are_taken_per_request()
+    public void Every_event_of_a_request_is_taken_beyond_the_sdks_batch()
     {
-        var json = "[" + string.Join(',', Enumerable.Range(0, 150).Select(i => "{\"key\":\"e" + i + "\"}")) + "]";
+        var json = "[" + string.Join(',', Enumerable.Range(0, 1500).Select(i => "{\"key\":\"e" + i + "\"}")) + "]";
 
         var events = Normalize(json);
 
-        Assert.Equal(EventNormalizer.MaxEventsPerRequest, events.Count);
-        Assert.Equal("e99", events[^1].Key);
+        Assert.Equal(1500, events.Count);
+        Assert.Equal("e1499", events[^1].Key);
     }
 
     [Fact]
-    public void Skipped_events_do_not_count_towards_the_cap()
+    public void Skipped_events_are_left_out_and_the_rest_kept()
     {
         var json = "[" + string.Join(',', Enumerable.Range(0, 50).Select(_ => "{}")) + "," +
             string.Join(',', Enumerable.Range(0, 100).Select(i => "{\"key\":\"e" + i + "\"}")) + "]";
