@@ -8,11 +8,26 @@ namespace Analytics.Frontend.Geo;
 /// else, only when the connection comes from a configured trusted proxy, the left-most
 /// <c>X-Forwarded-For</c> or <c>X-Real-IP</c>, else the connection's address.
 /// </summary>
-public sealed class ClientAddress(IReadOnlyCollection<IPAddress> trustedProxies)
+public sealed class ClientAddress(IReadOnlyCollection<IPNetwork> trustedProxies)
 {
-    /// <summary>Creates the resolver from configured proxy addresses.</summary>
+    /// <summary>
+    /// Creates the resolver from configured proxies: addresses (<c>10.0.0.5</c>) or CIDR ranges
+    /// (<c>10.244.0.0/16</c>, for an ingress whose pod addresses change); other entries are ignored.
+    /// </summary>
     public static ClientAddress From(IEnumerable<string> proxies) =>
-        new(proxies.Select(p => IPAddress.TryParse(p.Trim(), out var a) ? a : null).OfType<IPAddress>().ToArray());
+        new(proxies.Select(Parse).OfType<IPNetwork>().ToArray());
+
+    private static IPNetwork? Parse(string proxy)
+    {
+        var text = proxy.Trim();
+        if (IPAddress.TryParse(text, out var address))
+        {
+            address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            return new IPNetwork(address, address.GetAddressBytes().Length * 8);
+        }
+
+        return IPNetwork.TryParse(text, out var network) ? network : null;
+    }
 
     /// <summary>The address to locate, or null.</summary>
     public IPAddress? Of(HttpContext context, string? ipParameter)
@@ -50,7 +65,7 @@ public sealed class ClientAddress(IReadOnlyCollection<IPAddress> trustedProxies)
         var r = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
         foreach (var p in trustedProxies)
         {
-            if (p.Equals(r))
+            if (p.Contains(r))
             {
                 return true;
             }
