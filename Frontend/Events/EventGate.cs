@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Analytics.Frontend.Ingest;
 using Analytics.Grains;
 
 namespace Analytics.Frontend.Events;
@@ -23,7 +24,7 @@ public sealed class EventGate(IGrainFactory grains)
         }
 
         var known = _apps.TryGetValue(appId, out var k) && k.Expires > DateTime.UtcNow ? k : null;
-        Dictionary<string, string[]>? unknown = null;
+        Dictionary<string, HashSet<string>>? unknown = null;
         // Plain index loops, not LINQ or foreach over the interfaces: this runs for every event request.
         for (var i = 0; i < events.Count; i++)
         {
@@ -44,9 +45,19 @@ public sealed class EventGate(IGrainFactory grains)
 
             if (!keyKnown || newSegments is not null)
             {
-                unknown ??= new Dictionary<string, string[]>(StringComparer.Ordinal);
-                string[] fresh = newSegments is null ? [] : [.. newSegments];
-                unknown[e.Key] = unknown.TryGetValue(e.Key, out var prev) ? [.. prev.Union(fresh)] : fresh;
+                unknown ??= new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                if (!unknown.TryGetValue(e.Key, out var fresh))
+                {
+                    unknown[e.Key] = fresh = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                // The registry keeps at most this many segment keys per event: more new ones
+                // from one request could only be refused (and a request of many events repeating
+                // them must not cost a set union per event).
+                for (var j = 0; newSegments is not null && j < newSegments.Count && fresh.Count < EventNormalizer.MaxSegmentsPerEvent; j++)
+                {
+                    fresh.Add(newSegments[j]);
+                }
             }
         }
 
@@ -58,7 +69,7 @@ public sealed class EventGate(IGrainFactory grains)
         }
 
         var registry = grains.GetGrain<IEventRegistryGrain>(appId);
-        var view = await registry.RegisterAsync(unknown);
+        var view = await registry.RegisterAsync(unknown.ToDictionary(u => u.Key, u => u.Value.ToArray(), StringComparer.Ordinal));
         known = new Known(view);
         _apps[appId] = known;
         if (AllAccepted(known, events))

@@ -21,6 +21,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     /// <summary>The meta row's property that says the bucket's last activation ended with everything written.</summary>
     private const string CleanProperty = "C";
 
+    /// <summary>The meta row's property naming the activation that wrote it last (only that one may mark the bucket clean).</summary>
+    private const string ActivationProperty = "A";
+
     /// <summary>How often a live journal whose silo is not yet in the cluster's manifest is asked again before the catch-up goes on without it.</summary>
     private const int CatchUpAttempts = 10;
 
@@ -32,7 +35,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
     private Task _replayed = Task.CompletedTask;
+    private readonly string _activation = Guid.NewGuid().ToString("N");
     private Task _caughtUp = Task.CompletedTask;
+    private bool _catchUpSkipped;
     private Task? _writing;
     private TableClient _table = null!;
     private string _partition = null!;
@@ -71,6 +76,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             }
         }
 
+        // This activation marks the bucket unclean (and as its own) before it takes anything.
+        await TableStore.SubmitAsync(_table, [new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(_partition, MetaRow) { [CleanProperty] = false, [ActivationProperty] = _activation })], "bucket-mark", cancellationToken);
+
         if (leftovers.Take(this.GetPrimaryKeyString()) is { } left)
         {
             // What this bucket's previous activation here could not write: newer than the rows.
@@ -96,9 +104,8 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         // Unless the previous activation ended with everything written, states newer than these
         // rows may also have come to it from the journals of live silos (it died with its silo
         // before writing them): loads wait until those journals have sent them again. Not awaited
-        // here either: the journals' sends call this bucket. This activation marks itself unclean
-        // before it takes anything, so that if it dies too, the next one catches up.
-        await TableStore.SubmitAsync(_table, [new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(_partition, MetaRow) { [CleanProperty] = false })], "bucket-mark", cancellationToken);
+        // here either: the journals' sends call this bucket. This activation marked the bucket
+        // unclean above, so that if it dies too, the next one catches up.
         if (!clean)
         {
             _caughtUp = CatchUpAsync();
@@ -117,10 +124,26 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             return;
         }
 
-        // Everything it received is written: the next activation, here or anywhere, has nothing to catch up.
+        // A catch-up that did not finish, or went on without a journal, leaves states this
+        // activation never had: the next one must ask again.
+        if (!_caughtUp.IsCompletedSuccessfully || _catchUpSkipped)
+        {
+            return;
+        }
+
+        // Everything it received is written: the next activation, here or anywhere, has nothing
+        // to catch up. Only if the meta row is still this activation's (a deactivation that
+        // outlasts Orleans' timeout runs on beside the next activation, which must not be
+        // marked clean by it), and only the row read (the ETag).
         try
         {
-            await TableStore.SubmitAsync(_table, [new TableTransactionAction(TableTransactionActionType.UpsertMerge, new TableEntity(_partition, MetaRow) { [CleanProperty] = true })], "bucket-mark", CancellationToken.None);
+            TableStore.Count("bucket-mark-read");
+            var meta = await _table.GetEntityIfExistsAsync<TableEntity>(_partition, MetaRow, cancellationToken: CancellationToken.None);
+            if (meta.HasValue && meta.Value!.GetString(ActivationProperty) == _activation)
+            {
+                var mark = new TableEntity(_partition, MetaRow) { [CleanProperty] = true };
+                await TableStore.SubmitAsync(_table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, mark, meta.Value.ETag)], "bucket-mark", CancellationToken.None);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -239,18 +262,27 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             }
             catch (Exception) when (StatusOf(silo) != SiloStatus.Active)
             {
+                _catchUpSkipped = true;
+                return;
+            }
+
+            if (answer == CatchUpAnswer.Done)
+            {
                 return;
             }
 
             // Answered from another silo: the journal's silo is gone, or runs a version without
             // the peer grain, or is not yet in the cluster's manifest (it just joined: ask again).
-            if (answer == CatchUpAnswer.Done || StatusOf(silo) != SiloStatus.Active)
+            // Going on without it, this activation must not mark the bucket clean.
+            if (StatusOf(silo) != SiloStatus.Active)
             {
+                _catchUpSkipped = true;
                 return;
             }
 
             if (answer == CatchUpAnswer.SiloCannotHost || attempt == CatchUpAttempts)
             {
+                _catchUpSkipped = true;
                 LogPeerNotAsked(logger, key, journalId, silo);
                 return;
             }
@@ -320,7 +352,8 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
             }
 
-            var meta = new TableEntity(_partition, MetaRow) { ["W"] = System.Text.Json.JsonSerializer.Serialize(watermarks) };
+            // Without the clean mark (absent: unclean) and as this activation's.
+            var meta = new TableEntity(_partition, MetaRow) { ["W"] = System.Text.Json.JsonSerializer.Serialize(watermarks), [ActivationProperty] = _activation };
 
             // The watermark row goes last: it may only claim what is already written.
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, meta));

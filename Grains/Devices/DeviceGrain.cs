@@ -288,7 +288,6 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
     {
         var before = _encoded;
         var (bulkMark, bulkApplied) = (_state.BulkMark, _state.BulkApplied);
-        var sessionsBefore = _state.SessionCount;
         var increments = new CounterIncrements(CounterIncrements.CapacityFor(request));
         var outcome = SessionRules.Apply(_state, request, TimeZones.Get(request.TimeZone), increments);
         if (inBulk)
@@ -316,11 +315,10 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
 
         _encoded = after;
         _last = receipt;
-        // A merge adds the other device's sessions to this one's count: only a begin of this
-        // request's own is a new session; the merged-away device's record is no client's request.
-        var mergedSessions = request.MergedState is { } merged ? DeviceStateCodec.Decode(merged).SessionCount : 0;
+        // Only a begin the rules counted is a new session (not a merged device's sessions, not a
+        // cooldown extension); the merged-away device's record is no client's request.
         live.Observe(_appId, _deviceId, request.ReceivedAt, request.Timestamp, _state.HasOngoingSession, _state.SessionCount == 1,
-            countedBegin: _state.SessionCount > sessionsBefore + mergedSessions, events: EventCount(request), isRequest: request.MergedInto is null);
+            countedBegin: outcome == SessionRules.Outcome.Began, events: EventCount(request), isRequest: request.MergedInto is null);
         if (request.EndSession && !request.BeginSession)
         {
             // Sessions end far more often than devices return within two minutes: free the memory now.
@@ -338,11 +336,13 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
 
     private static long EventCount(IngestRequest request)
     {
+        // Saturating: thousands of events of counts near 2^53 must not wrap the live total.
         long total = 0;
         var events = request.Events;
         for (var i = 0; i < events.Count; i++)
         {
-            total += events[i].Count;
+            var count = Math.Max(0, events[i].Count);
+            total = count > long.MaxValue - total ? long.MaxValue : total + count;
         }
 
         return total;

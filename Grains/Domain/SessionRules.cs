@@ -19,6 +19,9 @@ public static class SessionRules
         Applied,
         /// <summary>The request's fingerprint is in the device's recent window: nothing changed.</summary>
         Duplicate,
+
+        /// <summary>As <see cref="Applied"/>, and the request began a counted session (not a cooldown extension).</summary>
+        Began,
     }
 
     /// <summary>Applies <paramref name="request"/> to <paramref name="state"/>, writing increments to <paramref name="sink"/>.</summary>
@@ -124,7 +127,7 @@ public static class SessionRules
 
         state.RememberFingerprint(request.Fingerprint);
         state.LastActive = Math.Max(state.LastActive, request.ReceivedAt);
-        return Outcome.Applied;
+        return counted ? Outcome.Began : Outcome.Applied;
     }
 
     private static void BeginSession(DeviceState state, IngestRequest request, TimeZoneInfo zone, Stamp stamp, Usage usage)

@@ -15,7 +15,7 @@ public static class JournalReplay
         var increments = new CounterIncrements(CounterIncrements.CapacityFor(entry.Request));
         var outcome = SessionRules.Apply(state, entry.Request, TimeZones.Get(entry.Request.TimeZone), increments);
         state.Seq = entry.Seq;
-        entry.Increments = outcome == SessionRules.Outcome.Applied ? increments : new CounterIncrements();
+        entry.Increments = outcome != SessionRules.Outcome.Duplicate ? increments : new CounterIncrements();
         entry.StateAfter = DeviceStateCodec.Encode(state);
     }
 

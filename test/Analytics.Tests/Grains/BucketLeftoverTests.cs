@@ -80,6 +80,32 @@ public sealed class BucketLeftoverTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_bucket_whose_catch_up_has_not_finished_is_not_marked_clean()
+    {
+        var prefix = AzuriteFixture.NewPrefix();
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, prefix, silos: 1, o => o.DeviceCheckpointMs = 600_000);
+        var key = DeviceBuckets.KeyOf("5f000000000000000000007a", "dev", new StorageOptions().DeviceBuckets);
+        var table = new Azure.Data.Tables.TableClient(azurite.Azurite.ConnectionString, prefix + "devices");
+        var registry = new Azure.Data.Tables.TableClient(azurite.Azurite.ConnectionString, prefix + "journals");
+        async Task<bool?> CleanAsync() => (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(KeyEncoding.Encode(key), "~meta")).Value.GetBoolean("C");
+        await table.CreateIfNotExistsAsync();
+        await registry.CreateIfNotExistsAsync();
+
+        // The previous activation died uncleanly; a journal registered for this live silo is not
+        // the silo's own (so its peer keeps answering "not this silo" for ten seconds).
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(KeyEncoding.Encode(key), "~meta") { ["W"] = "{}", ["C"] = false });
+        await registry.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(Analytics.Grains.Journal.JournalRegistry.Partition, "not-yet-answering") { ["Silo"] = cluster.Silos[0].SiloAddress.ToParsableString() });
+        var bucket = cluster.Client.GetGrain<IDeviceBucketGrain>(key);
+        await bucket.CountAsync();
+
+        // Deactivated before its catch-up finished, with nothing unwritten: still unclean.
+        var gone = cluster.WaitForDeactivationAsync(bucket);
+        await bucket.AsReference<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        await gone;
+        Assert.NotEqual(true, await CleanAsync());
+    }
+
+    [Fact]
     public async Task A_bucket_forgets_the_watermarks_of_journals_that_are_no_longer_open()
     {
         await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 1);
