@@ -294,9 +294,9 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         // A request whose journal record could outgrow a storage transaction (crafted: thousands
         // of events, or events of 100 segments of the longest values) is refused, not journaled.
         // With at most the SDKs' batch of events a record takes at most its request's raw size
-        // plus about 150 KB of framing (64 bytes an event, at most about 13 a segment), so only a bulk item (its
-        // raw size unknown here), a raw request past half the bound or one with more events is
-        // measured; the SDKs' requests, well inside /i's 1 MiB body, skip the pass.
+        // plus about 150 KB of framing (64 bytes an event, at most about 13 a segment), so only
+        // a bulk item (its raw size unknown here), a raw request past half the bound or one with
+        // more events is measured; the SDKs' requests, well inside /i's 1 MiB body, skip it.
         var raw = bag.RawQuery.Length + (bag.RawBody?.Length ?? 0);
         var measure = raw == 0 || raw > JournalEntry.MaxBytes / 2 || request.Events.Count > EventNormalizer.SdkBatch;
         return measure && JournalEntry.Estimate(request, StateAllowance) > JournalEntry.MaxBytes ? (Status.TooLarge, null) : (Status.Success, request);

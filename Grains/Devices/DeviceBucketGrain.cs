@@ -34,8 +34,8 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
-    private Task _replayed = Task.CompletedTask;
     private readonly string _activation = Guid.NewGuid().ToString("N");
+    private Task _replayed = Task.CompletedTask;
     private Task _caughtUp = Task.CompletedTask;
     private bool _catchUpSkipped;
     private Task? _writing;
