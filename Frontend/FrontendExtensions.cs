@@ -21,7 +21,11 @@ public static class FrontendExtensions
     /// <summary>Registers the Frontend's services; an <see cref="IGrainFactory"/> and an <see cref="IServerReadiness"/> must be registered too.</summary>
     public static IServiceCollection AddAnalyticsFrontend(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FrontendOptions>().Bind(configuration.GetSection(FrontendOptions.Section));
+        // A trusted-proxy entry that is neither an address nor a range would silently trust
+        // nobody (and locate every device at the proxy): refuse to start instead.
+        services.AddOptions<FrontendOptions>().Bind(configuration.GetSection(FrontendOptions.Section))
+            .Validate(o => o.TrustedProxies.All(Geo.ClientAddress.IsValid), "Analytics:Frontend:TrustedProxies: every entry must be an IP address or a CIDR range such as 10.244.0.0/16")
+            .ValidateOnStart();
 
         // Kestrel refuses request lines over 8 KiB with a bare 414 before the API sees them;
         // Node (Countly) takes 16 KiB, and the API itself answers a query over its own limit

@@ -6,7 +6,7 @@ public sealed class FrontendOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "Analytics:Frontend";
 
-    /// <summary>Proxies (IP addresses) whose <c>X-Forwarded-For</c> / <c>X-Real-IP</c> headers are trusted; empty = none.</summary>
+    /// <summary>Proxies (IP addresses or CIDR ranges) whose <c>X-Forwarded-For</c> / <c>X-Real-IP</c> headers are trusted; empty = none; any other entry stops the start.</summary>
     public string[] TrustedProxies { get; set; } = [];
 
     /// <summary>Path of a GeoLite2/GeoIP2 City or Country database (.mmdb); empty = none, every location is Unknown (run.sh, test.sh and the images point it at the bundled GeoLite2 file).</summary>

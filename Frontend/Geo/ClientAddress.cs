@@ -12,10 +12,14 @@ public sealed class ClientAddress(IReadOnlyCollection<IPNetwork> trustedProxies)
 {
     /// <summary>
     /// Creates the resolver from configured proxies: addresses (<c>10.0.0.5</c>) or CIDR ranges
-    /// (<c>10.244.0.0/16</c>, for an ingress whose pod addresses change); other entries are ignored.
+    /// (<c>10.244.0.0/16</c>, for an ingress whose pod addresses change); other entries are
+    /// ignored here (the host refuses to start with them: <see cref="IsValid"/>).
     /// </summary>
     public static ClientAddress From(IEnumerable<string> proxies) =>
         new(proxies.Select(Parse).OfType<IPNetwork>().ToArray());
+
+    /// <summary>Whether <paramref name="proxy"/> is an address or a CIDR range <see cref="From"/> takes.</summary>
+    public static bool IsValid(string proxy) => Parse(proxy) is not null;
 
     private static IPNetwork? Parse(string proxy)
     {

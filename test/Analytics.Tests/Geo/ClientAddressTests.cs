@@ -1,6 +1,7 @@
 using System.Net;
 using Analytics.Frontend.Geo;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 
 namespace Analytics.Tests.Geo;
 
@@ -62,6 +63,32 @@ public sealed class ClientAddressTests
         var context = Context(connection, ("X-Forwarded-For", "8.8.8.8"));
 
         Assert.Equal(IPAddress.Parse(expected), ranges.Of(context, null));
+    }
+
+    [Theory]
+    [InlineData("10.244.0.0/16", true)]
+    [InlineData("10.0.0.5", true)]
+    [InlineData("proxy.internal", false)]
+    [InlineData("10.0.0.0/33", false)]
+    public void A_trusted_proxy_entry_that_is_no_address_or_range_stops_the_start(string entry, bool valid)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Analytics:Frontend:TrustedProxies:0"] = entry })
+            .Build();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Analytics.Frontend.FrontendExtensions.AddAnalyticsFrontend(services, configuration);
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+
+        var read = () => Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Options.IOptions<Analytics.Frontend.FrontendOptions>>(provider).Value;
+
+        if (valid)
+        {
+            Assert.Equal([entry], read().TrustedProxies);
+        }
+        else
+        {
+            Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(read);
+        }
     }
 
     [Theory]
