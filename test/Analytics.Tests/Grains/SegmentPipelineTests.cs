@@ -36,12 +36,7 @@ public sealed class SegmentPipelineTests
         await pipeline.CommitAndDrainAsync(1, 1);
 
         // Segment 2 is applied but cannot be written; then the target's silo dies.
-        pipeline.Target.HoldWrites = true;
-        pipeline.OnCommitted(2, [Entry(2)]);
-        using (var brief = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
-        {
-            await pipeline.DrainAsync(brief.Token);
-        }
+        await pipeline.CommitUnwrittenAsync(2, 2);
 
         Assert.Equal([1L, 2], pipeline.Target.Applied);
         Assert.Equal(2, pipeline.OldestUndurableSegment);
@@ -67,12 +62,7 @@ public sealed class SegmentPipelineTests
 
         // Segment 2 is applied but cannot be written, segment 3 is routed and not yet sent, and
         // the target's silo dies. No send loop runs: the catch-up alone must do it.
-        pipeline.Target.HoldWrites = true;
-        pipeline.OnCommitted(2, [Entry(2)]);
-        using (var brief = new CancellationTokenSource(TimeSpan.FromMilliseconds(300)))
-        {
-            await pipeline.DrainAsync(brief.Token);
-        }
+        await pipeline.CommitUnwrittenAsync(2, 2);
 
         pipeline.OnCommitted(3, [Entry(3)]);
         pipeline.Target.LoseAfter(1);
@@ -182,6 +172,15 @@ public sealed class SegmentPipelineTests
             OnCommitted(segment, [.. seqs.Select(Entry)]);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await DrainAsync(timeout.Token);
+        }
+
+        /// <summary>Commits a segment the target applies but cannot write (its writes are held from now on).</summary>
+        public async Task CommitUnwrittenAsync(long segment, params long[] seqs)
+        {
+            Target.HoldWrites = true;
+            OnCommitted(segment, [.. seqs.Select(Entry)]);
+            using var brief = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            await DrainAsync(brief.Token);
         }
 
         public new void OnCommitted(long segment, IReadOnlyList<JournalEntry> entries)
