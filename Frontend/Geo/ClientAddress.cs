@@ -30,7 +30,15 @@ public sealed class ClientAddress(IReadOnlyCollection<IPNetwork> trustedProxies)
             return new IPNetwork(address, address.GetAddressBytes().Length * 8);
         }
 
-        return IPNetwork.TryParse(text, out var network) ? network : null;
+        if (!IPNetwork.TryParse(text, out var network))
+        {
+            return null;
+        }
+
+        // Connections are compared in IPv4 form (IsTrusted): so are IPv4-mapped ranges.
+        return network.BaseAddress.IsIPv4MappedToIPv6 && network.PrefixLength >= 96
+            ? new IPNetwork(network.BaseAddress.MapToIPv4(), network.PrefixLength - 96)
+            : network;
     }
 
     /// <summary>The address to locate, or null.</summary>

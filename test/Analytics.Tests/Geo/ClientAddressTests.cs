@@ -52,14 +52,16 @@ public sealed class ClientAddressTests
     }
 
     [Theory]
-    [InlineData("10.244.3.17", "8.8.8.8")]
-    [InlineData("10.245.0.1", "10.245.0.1")]
-    [InlineData("::ffff:10.244.0.9", "8.8.8.8")]
-    [InlineData("fd00::12", "8.8.8.8")]
-    [InlineData("fd01::12", "fd01::12")]
-    public void A_proxy_inside_a_trusted_CIDR_range_is_believed(string connection, string expected)
+    [InlineData("10.244.0.0/16", "10.244.3.17", "8.8.8.8")]
+    [InlineData("10.244.0.0/16", "10.245.0.1", "10.245.0.1")]
+    [InlineData("10.244.0.0/16", "::ffff:10.244.0.9", "8.8.8.8")]
+    [InlineData("::ffff:10.244.0.0/112", "10.244.3.17", "8.8.8.8")]
+    [InlineData("::ffff:10.244.0.0/112", "10.245.0.1", "10.245.0.1")]
+    [InlineData("fd00::/16", "fd00::12", "8.8.8.8")]
+    [InlineData("fd00::/16", "fd01::12", "fd01::12")]
+    public void A_proxy_inside_a_trusted_CIDR_range_is_believed(string range, string connection, string expected)
     {
-        var ranges = ClientAddress.From(["10.244.0.0/16", "fd00::/16", "10.0.0.0/33"]);
+        var ranges = ClientAddress.From([range, "10.0.0.0/33"]);
         var context = Context(connection, ("X-Forwarded-For", "8.8.8.8"));
 
         Assert.Equal(IPAddress.Parse(expected), ranges.Of(context, null));
