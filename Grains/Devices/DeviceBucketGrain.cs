@@ -116,7 +116,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await WriteAsync();
-        if (_devices.HasDirty || _watermarks.Any(w => _durable.GetValueOrDefault(w.Key) != w.Value))
+        if (_devices.HasDirty || AheadOfDurable(_watermarks))
         {
             // The write failed: the silo keeps the unwritten states for this bucket's next activation.
             leftovers.Leave(this.GetPrimaryKeyString(), _devices.DirtyStates(), _watermarks);
@@ -291,6 +291,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         }
     }
 
+    /// <summary>Whether any of <paramref name="watermarks"/> differs from what is written (the meta row must be written).</summary>
+    private bool AheadOfDurable(Dictionary<string, long> watermarks) => watermarks.Any(w => _durable.GetValueOrDefault(w.Key) != w.Value);
+
     /// <summary>A silo's status in this silo's view of the membership (<see cref="SiloStatus.None"/> for one it does not know).</summary>
     private SiloStatus StatusOf(string silo)
     {
@@ -335,7 +338,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         // Encoded in this turn, with the watermarks they go with: puts arriving during the write dirty their pages again.
         var pages = _devices.TakeDirty();
         var watermarks = new Dictionary<string, long>(_watermarks, StringComparer.Ordinal);
-        var metaChanged = watermarks.Any(w => _durable.GetValueOrDefault(w.Key) != w.Value);
+        var metaChanged = AheadOfDurable(watermarks);
         var legacy = _devices.LegacyRows.ToList();
         if (pages.Count == 0 && !metaChanged && legacy.Count == 0)
         {
