@@ -34,6 +34,12 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     private readonly Dictionary<string, long> _watermarks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
+
+    /// <summary>Devices whose grain left before its newest record was durable (<see cref="IDeviceBucketGrain.UnsettledAsync"/>), until their next load.</summary>
+    private readonly HashSet<string> _unsettled = new(StringComparer.Ordinal);
+
+    /// <summary>The silo of each journal a holder was settled with (a journal's silo never changes).</summary>
+    private readonly Dictionary<string, string> _journalSilos = new(StringComparer.Ordinal);
     private readonly string _activation = Guid.NewGuid().ToString("N");
     private Task _replayed = Task.CompletedTask;
     private Task _caughtUp = Task.CompletedTask;
@@ -125,8 +131,10 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         }
 
         // A catch-up that did not finish, or went on without a journal, leaves states this
-        // activation never had: the next one must ask again.
-        if (!_caughtUp.IsCompletedSuccessfully || _catchUpSkipped)
+        // activation never had: the next one must ask again. So does a device whose grain left
+        // before its newest record was written (its journal sends that state later, perhaps
+        // after this activation is gone).
+        if (!_caughtUp.IsCompletedSuccessfully || _catchUpSkipped || _unsettled.Count > 0)
         {
             return;
         }
@@ -166,11 +174,19 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 
         await _replayed;
         await _caughtUp;
-        if (_holders.TryGetValue(deviceId, out var holder) && holder != journalId)
+        if (_holders.TryGetValue(deviceId, out var holder))
         {
-            // The device's last grain lived on another silo and never handed its state back:
-            // if that silo is dead, its journal holds the newest state.
-            await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(holder);
+            // The device's last grain never handed its state back: its silo died or stopped, or
+            // it left before its newest record was written (UnsettledAsync). If that silo is
+            // dead, its journal's replay has the newest state; if it lives, the journal sends it
+            // once written. Either way it comes before this load answers.
+            if (holder != journalId)
+            {
+                await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(holder);
+            }
+
+            await SettleWithAsync(holder);
+            _unsettled.Remove(deviceId);
         }
 
         _holders[deviceId] = journalId;
@@ -207,6 +223,13 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             _holders.Remove(deviceId);
         }
 
+        return Task.CompletedTask;
+    }
+
+    Task IDeviceBucketGrain.UnsettledAsync(string deviceId, string journalId)
+    {
+        _holders[deviceId] = journalId;
+        _unsettled.Add(deviceId);
         return Task.CompletedTask;
     }
 
@@ -288,6 +311,42 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    /// <summary>
+    /// Waits until journal <paramref name="journalId"/>, which held a device that did not hand its
+    /// state back, has written what was appended to it and sent this bucket every state it routed
+    /// here (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>). A journal of a dead silo is left
+    /// to its replay; one of a silo that cannot be asked while it leaves has handed its states over
+    /// as it stops. Anything else fails the load, and the device's next activation asks again.
+    /// </summary>
+    private async Task SettleWithAsync(string journalId)
+    {
+        if (!_journalSilos.TryGetValue(journalId, out var silo))
+        {
+            var registry = await tables.JournalsAsync();
+            TableStore.Count("bucket-holder-read");
+            var row = await registry.GetEntityIfExistsAsync<TableEntity>(Journal.JournalRegistry.Partition, journalId, ["Silo"]);
+
+            // Gone from the registry (it was closed or replayed; a journal registers before its
+            // first record), it has nothing more to send: remembered as no silo.
+            silo = row.HasValue ? row.Value!.GetString("Silo") ?? "" : "";
+            _journalSilos[journalId] = silo;
+        }
+
+        if (silo.Length == 0 || StatusOf(silo) is SiloStatus.Dead or SiloStatus.None)
+        {
+            return;
+        }
+
+        try
+        {
+            // Answered from another silo (the journal's is gone, or an older version): nothing to wait for.
+            await GrainFactory.GetGrain<IJournalPeerGrain>(silo).CatchUpBucketAsync(journalId, this.GetPrimaryKeyString());
+        }
+        catch (Exception) when (StatusOf(silo) != SiloStatus.Active)
+        {
         }
     }
 

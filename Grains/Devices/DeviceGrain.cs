@@ -55,13 +55,17 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
             // durable yet: hand back only a state that the journal holds, or a crash before that
             // record is written would leave the bucket counting a request no client was told of,
             // and its re-send would be taken for a duplicate. If storage stays down past the
-            // deactivation timeout, the state goes back anyway (docs/durability.md, "Known limits").
+            // deactivation timeout, the state is not handed back: the device stays held by this
+            // journal, and its next load waits for the journal to send the state once written,
+            // or for its replay if this silo dies first (docs/durability.md, "Known limits").
             try
             {
                 await _last.Durable.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
+                await _bucket.UnsettledAsync(_deviceId, journal.JournalId);
+                return;
             }
 
             await _bucket.ReleaseAsync(_deviceId, _state.Seq, _encoded, journal.JournalId);

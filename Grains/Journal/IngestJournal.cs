@@ -95,6 +95,30 @@ public sealed partial class IngestJournal : IAsyncDisposable
     /// <summary>Whether appends are accepted.</summary>
     public bool IsAccepting => Volatile.Read(ref _accepting);
 
+    /// <summary>The newest ticket given so far (0 before the first append).</summary>
+    public long LastTicket
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextTicket - 1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether the entry of <paramref name="ticket"/> (and so every older one) is durable and
+    /// has been handed to every consumer, i.e. routed to its counters and device buckets.
+    /// </summary>
+    public bool IsDelivered(long ticket)
+    {
+        lock (_gate)
+        {
+            return ticket <= _durableTicket && _delivering?.Holds(ticket) != true;
+        }
+    }
+
     /// <summary>Segments delivered to consumers so far (the newest).</summary>
     public long LastDelivered => Interlocked.Read(ref _nextDeliver) - 1;
 
@@ -293,6 +317,16 @@ public sealed partial class IngestJournal : IAsyncDisposable
             }
         }
 
+        // Records that will never be written now (storage was down as the silo stopped): their
+        // callers stop waiting and answer 503; with durable acks none of them was answered 200.
+        lock (_gate)
+        {
+            foreach (var segment in _inFlight.Values.Concat(_sealed).Append(_current))
+            {
+                segment.Waiters.TrySetResult(false);
+            }
+        }
+
         _stop.Dispose();
     }
 
@@ -324,7 +358,16 @@ public sealed partial class IngestJournal : IAsyncDisposable
                 // write (group commit) instead of queueing up as small sealed segments. Segments
                 // waiting here stay visible to the watchdog (sealed ones in _sealed, the open one
                 // as _current), which releases their callers if storage does not answer.
-                await _slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await _slots.WaitAsync(ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Closed for good (DisposeAsync): what is not written stays unwritten.
+                    return;
+                }
+
                 Segment? next = null;
                 long wait = 0;
                 lock (_gate)
@@ -407,7 +450,12 @@ public sealed partial class IngestJournal : IAsyncDisposable
                         LogWriteFailed(_logger, e, segment.Number, attempt);
                     }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt)), CancellationToken.None).ConfigureAwait(false);
+                    // Tried until written, unless the journal is closed for good (the silo stops
+                    // or is killed while storage is down, and CloseAsync has given up waiting):
+                    // then these records stay unwritten and their callers are answered 503
+                    // (DisposeAsync), so that their clients send them again. Trying on would keep
+                    // the silo from ever stopping.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt)), _stop.Token).ConfigureAwait(false);
                 }
             }
 

@@ -3,6 +3,7 @@ using Analytics.Grains.Counters;
 using Analytics.Grains.Devices;
 using Analytics.Grains.Pipeline;
 using Analytics.Tests.Infrastructure;
+using Orleans.Configuration;
 using Orleans.Core.Internal;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
@@ -129,6 +130,57 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         }, TimeSpan.FromSeconds(60));
         Assert.True(ok, $"{lostBuckets} buckets lost: " + string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
         Assert.Equal(warm + devices, (await counter.ReadAsync(["0"])).Docs["0"]["u"]);
+    }
+
+    [Fact]
+    public async Task A_device_whose_grain_left_before_its_last_request_was_written_is_not_served_that_state_once_its_silo_dies()
+    {
+        // The device lives on silo 2, which reaches storage through a proxy; its bucket on silo 1.
+        // Orleans waits 2 s for a deactivating grain (30 s by default).
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        await using var cluster = await PipelineCluster.StartAsync(
+            azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.JournalCommitWaitMs = 1000,
+            storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null,
+            configureSilo: silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(2)));
+        var (proxied, other) = (cluster.Silos.Single(s => s.Name == "Silo_2"), cluster.Silos.Single(s => s.Name == "Silo_1"));
+        const string deviceId = "unsettled-1";
+        var requests = Session(deviceId, PreviousHour());
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, other.SiloAddress);
+        await cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(AppId, deviceId, 16)).CountAsync();
+        var device = cluster.Client.GetGrain<IDeviceGrain>(DeviceGrain.KeyOf(AppId, deviceId));
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, proxied.SiloAddress);
+        Assert.Equal(IngestResult.Success, await device.IngestAsync(requests[0]));
+        RequestContext.Clear();
+        Assert.Equal(IngestResult.Success, await device.IngestAsync(requests[1]));
+        Assert.Equal(IngestResult.Success, await device.IngestAsync(requests[2]));
+        var hosts = (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Where(g => g.GrainType.Contains(nameof(DeviceGrain), StringComparison.Ordinal) || g.GrainType.Contains(nameof(DeviceBucketGrain), StringComparison.Ordinal))
+            .ToDictionary(g => g.GrainType.Contains(nameof(DeviceBucketGrain), StringComparison.Ordinal) ? "bucket" : "device", g => g.SiloAddress);
+        Assert.Equal(proxied.SiloAddress, hosts["device"]);
+        Assert.Equal(other.SiloAddress, hosts["bucket"]);
+
+        // Storage goes away for silo 2: the session's end is applied and journaled there, never
+        // written, and not acknowledged. The grain leaves after its session's end, and gives up
+        // waiting for that record after the deactivation timeout.
+        proxy.Break();
+        var gone = cluster.WaitForDeactivationAsync(device.GetGrainId());
+        Assert.Equal(IngestResult.Pending, await device.IngestAsync(requests[3]));
+        await gone;
+
+        // Silo 2 dies before storage comes back; the SDK sends the end again, which must count.
+        await cluster.KillSiloAsync(proxied);
+        await SendAllAsync(cluster, [new[] { requests[3] }]);
+
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(requests[0].Timestamp).Year;
+        var counter = cluster.Client.GetGrain<ICounterGrain>(new CounterKey(AppId, year, Collections.Users).ToString());
+        var expected = new Dictionary<string, decimal> { ["t"] = 1, ["n"] = 1, ["e"] = 4, ["d"] = 30 };
+        Dictionary<string, decimal>? actual = null;
+        var ok = await PipelineCluster.EventuallyAsync(async () =>
+        {
+            actual = Totals(await counter.ReadAsync(null));
+            return expected.All(kv => actual.GetValueOrDefault(kv.Key) == kv.Value);
+        }, TimeSpan.FromSeconds(60));
+        Assert.True(ok, string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
     }
 
     /// <summary>Sends each device's requests in order, retrying failures with the same request (as an SDK re-sends it).</summary>

@@ -15,9 +15,10 @@ public static class PipelineCluster
     /// <summary>
     /// Builds and deploys a cluster of <paramref name="silos"/> silos writing tables prefixed
     /// <paramref name="prefix"/>; <paramref name="storageOf"/> may give a silo (by its index) its
-    /// own way to storage (a <see cref="FaultProxy"/>).
+    /// own way to storage (a <see cref="FaultProxy"/>); <paramref name="configureSilo"/> adds to
+    /// every silo's configuration.
     /// </summary>
-    public static async Task<InProcessTestCluster> StartAsync(string connectionString, string prefix, short silos = 1, Action<StorageOptions>? configure = null, Func<int, string?>? storageOf = null)
+    public static async Task<InProcessTestCluster> StartAsync(string connectionString, string prefix, short silos = 1, Action<StorageOptions>? configure = null, Func<int, string?>? storageOf = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         if (Environment.GetEnvironmentVariable("ANALYTICS_TEST_LOGS") == "1")
@@ -44,6 +45,7 @@ public static class PipelineCluster
             });
             silo.UseSystemTextJsonGrainStorageSerializer();
             silo.AddIngestPipeline();
+            configureSilo?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
