@@ -1,3 +1,5 @@
+using Analytics.Frontend.Http;
+using Analytics.Frontend.Ingest;
 using Analytics.Frontend.Output;
 using Analytics.Grains;
 using Analytics.Grains.Counters;
@@ -25,13 +27,25 @@ public sealed class CounterReader(IGrainFactory grains)
         return TimeObject.Build(years, shape, period.Months);
     }
 
-    /// <summary>The whole history of <paramref name="collection"/> (Countly's <c>fullRange</c>).</summary>
-    public async Task<System.Text.Json.Nodes.JsonObject> FullRangeAsync(string appId, string collection, AppRecord app, LocalTime now)
+    /// <summary>
+    /// The whole history of <paramref name="collection"/> (Countly's <c>fullRange</c>): every year
+    /// a request may be counted in, whatever the app's creation date (SDKs send past timestamps).
+    /// </summary>
+    public async Task<System.Text.Json.Nodes.JsonObject> FullRangeAsync(string appId, string collection, LocalTime now)
     {
         var shape = TimeObjectShape.For(collection);
-        var first = Math.Min(now.Year, DateTimeOffset.FromUnixTimeSeconds(app.CreatedAt).Year - 1);
-        var years = await ReadAsync(appId, collection, Enumerable.Range(first, now.Year - first + 1), _ => null);
+        var years = await ReadAsync(appId, collection, AllYears(now), _ => null);
         return TimeObject.Build(years, shape, null);
+    }
+
+    /// <summary>Whether a read asks for Countly's <c>fullRange</c> (which wins over <c>period</c>).</summary>
+    public static bool WantsFullRange(ApiContext api) => api.Params.IsTruthy("fullRange") && api.Params.GetString("fullRange") != "false";
+
+    /// <summary>Every year a request may be counted in, up to <paramref name="now"/>'s.</summary>
+    public static IEnumerable<int> AllYears(LocalTime now)
+    {
+        var first = Math.Min(now.Year, SdkValues.EarliestYear);
+        return Enumerable.Range(first, now.Year - first + 1);
     }
 
     /// <summary>Countly's <c>action=refresh</c>: zero-document uniques and today only.</summary>

@@ -11,27 +11,20 @@ namespace Analytics.Frontend.Handlers;
 /// <summary><c>/o?method=events</c> (spec §2.3) and <c>/o?method=get_events</c> (§2.4).</summary>
 public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
 {
-    /// <summary>Most events one <c>events=[…]</c> read may merge.</summary>
-    public const int MaxMergedEvents = 50;
-
     /// <summary>Serves <c>method=events</c>.</summary>
     public async Task EventsAsync(ApiContext api, AppRecord app, Period period, TimeZoneInfo zone, long nowMs)
     {
         var segmentation = api.Params.GetString("segmentation");
         var refresh = api.Params.GetString("action") == "refresh";
+        var fullRange = CounterReader.WantsFullRange(api);
         if (api.Params.TryGetJson("events", out var list) && list.ValueKind == JsonValueKind.Array)
         {
-            var keys = list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Distinct().ToList();
-            if (keys.Count > MaxMergedEvents)
-            {
-                await api.MessageAsync(400, $"Too many events (limit {MaxMergedEvents})");
-                return;
-            }
-
             // Only events the registry knows have counts (ingest drops the others): a key nobody
-            // sent reads as empty without waking a counter grain per key and year.
+            // sent reads as empty without waking a counter grain per key and year, and at most
+            // the registry's 500 keys are read, however long the list.
             var known = (await grains.GetGrain<IEventRegistryGrain>(app.Id).GetAsync()).List.ToHashSet(StringComparer.Ordinal);
-            var objects = await Task.WhenAll(keys.Where(known.Contains).Select(k => EventAsync(app.Id, k, segmentation, refresh, period, zone, nowMs)));
+            var keys = list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Where(known.Contains).Distinct().ToList();
+            var objects = await Task.WhenAll(keys.Select(k => EventAsync(app.Id, k, segmentation, refresh, fullRange, period, zone, nowMs)));
             await DataReply.WriteAsync(api, EventsOutput.Merge(objects));
             return;
         }
@@ -49,7 +42,7 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
             return;
         }
 
-        await DataReply.WriteAsync(api, await EventAsync(app.Id, key, segmentation, refresh, period, zone, nowMs));
+        await DataReply.WriteAsync(api, await EventAsync(app.Id, key, segmentation, refresh, fullRange, period, zone, nowMs));
     }
 
     /// <summary>Serves <c>method=get_events</c>.</summary>
@@ -89,7 +82,7 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
         await DataReply.WriteAsync(api, GetEventsOutput.Build(app.Id, list, view.Segments, management));
     }
 
-    private async Task<JsonObject> EventAsync(string appId, string key, string? segmentation, bool refresh, Period period, TimeZoneInfo zone, long nowMs)
+    private async Task<JsonObject> EventAsync(string appId, string key, string? segmentation, bool refresh, bool fullRange, Period period, TimeZoneInfo zone, long nowMs)
     {
         var shape = TimeObjectShape.Event(segmentation);
         var collection = Collections.Event(key);
@@ -98,6 +91,12 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
             var now = LocalTime.Of(nowMs, zone);
             var today = await counters.ReadAsync(appId, collection, [now.Year], _ => shape.DocIds([now.Month]));
             return EventsOutput.Refresh(today, segmentation, now);
+        }
+
+        if (fullRange)
+        {
+            var all = await counters.ReadAsync(appId, collection, CounterReader.AllYears(LocalTime.Of(nowMs, zone)), _ => null);
+            return EventsOutput.Build(all, segmentation, null);
         }
 
         var years = await counters.ReadAsync(appId, collection, period.Years, y => shape.DocIds(period.MonthsOf(y)));

@@ -80,7 +80,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
         {
             var now = LocalTime.Of(nowMs, zone);
             var data = api.Params.GetString("action") == "refresh" ? await counters.RefreshAsync(app.Id, collection, now)
-                : api.Params.IsTruthy("fullRange") && api.Params.GetString("fullRange") != "false" ? await counters.FullRangeAsync(app.Id, collection, app, now)
+                : CounterReader.WantsFullRange(api) ? await counters.FullRangeAsync(app.Id, collection, now)
                 : await counters.TimeObjectAsync(app.Id, collection, period);
             await DataReply.WriteAsync(api, data);
             return;

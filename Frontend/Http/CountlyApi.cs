@@ -96,6 +96,11 @@ public sealed partial class CountlyApi(
                 await Reply.MessageAsync(context, 500, "Internal server error");
             }
         }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away first (its own timeout while storage stalled, say): nobody
+            // to answer, and nothing for the host to log as an unhandled error.
+        }
     }
 
     /// <remarks>

@@ -47,6 +47,13 @@ public static class SdkValues
         return true;
     }
 
+    /// <summary>
+    /// The earliest year any request or event can be counted in: a timestamp is taken only from
+    /// 10 digits of seconds or 13 of ms, i.e. from 10^9 s (2001-09-09 UTC) on, which is 2001 in
+    /// every time zone. Countly's <c>fullRange</c> reads from here.
+    /// </summary>
+    public const int EarliestYear = 2001;
+
     /// <summary>The request time in Unix ms from the <c>timestamp</c> parameter (see <see cref="ResolveTimestampMs(string?, long)"/>).</summary>
     public static long ResolveTimestampMs(ParamBag bag, long nowMs)
     {

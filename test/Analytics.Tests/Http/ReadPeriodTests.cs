@@ -220,4 +220,49 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
 
         Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"Bad request parameter: period"}""");
     }
+
+    [Fact]
+    public async Task Full_range_reads_every_year_with_data_whatever_the_period_and_the_apps_creation()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var now = TestTime.InPreviousHour(10);
+        var currentYear = DateTimeOffset.FromUnixTimeMilliseconds(now).UtcDateTime.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // SDKs send past timestamps: 2003 and 2019, long before the app was created, and now.
+        const string year2003 = "1055678400000", year2019 = "1560600000000";
+        await api.WriteAsync(appKey, "old", ("begin_session", "1"), ("timestamp", year2003), ("events", """[{"key":"yy","count":2,"timestamp":1055678400000}]"""));
+        await api.WriteAsync(appKey, "mid", ("begin_session", "1"), ("timestamp", year2019), ("metrics", """{"_os":"Android"}"""));
+        await api.WriteAsync(appKey, "new", ("begin_session", "1"), ("timestamp", TestTime.Text(now)), ("events", """[{"key":"yy","count":3}]"""));
+
+        static bool HasYears(System.Text.Json.Nodes.JsonNode? j, params string[] years) => j is System.Text.Json.Nodes.JsonObject o && years.All(o.ContainsKey);
+        foreach (var extra in new[] { "&fullRange=true", "&fullRange=true&period=30days" })
+        {
+            var sessions = await api.ReadUntilAsync(appId, "sessions", j => HasYears(j, "2003", "2019", currentYear), extra);
+            Assert.True(HasYears(System.Text.Json.Nodes.JsonNode.Parse(sessions), "2003", "2019", currentYear), sessions);
+            Assert.Equal(1m, System.Text.Json.Nodes.JsonNode.Parse(sessions)!["2003"]!["t"]!.GetValue<decimal>());
+            var devices = await api.ReadUntilAsync(appId, "device_details", j => HasYears(j, "2019"), extra);
+            Assert.True(HasYears(System.Text.Json.Nodes.JsonNode.Parse(devices), "2019"), devices);
+            var events = await api.ReadUntilAsync(appId, "events", j => HasYears(j, "2003", currentYear), "&event=yy" + extra);
+            Assert.Equal(2m, System.Text.Json.Nodes.JsonNode.Parse(events)!["2003"]!["c"]!.GetValue<decimal>());
+        }
+
+        // Without it, the period rules.
+        var month = await api.ReadAsync(appId, "sessions", "&period=30days");
+        Assert.False(HasYears(month.Json, "2003"), month.Body);
+    }
+
+    [Fact]
+    public async Task An_events_list_longer_than_fifty_keys_is_read_like_any_other()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t)), ("events", """[{"key":"k01","count":2},{"key":"k40","count":3}]"""));
+
+        var keys = "[" + string.Join(",", Enumerable.Range(0, 60).Select(i => $"\"k{i:00}\"")) + "]";
+        var body = await api.ReadUntilAsync(appId, "events", j => j?.ToJsonString().Contains("\"c\":5", StringComparison.Ordinal) == true, "&events=" + Uri.EscapeDataString(keys));
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(t).UtcDateTime.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(5m, System.Text.Json.Nodes.JsonNode.Parse(body)![year]!["c"]!.GetValue<decimal>());
+    }
 }
