@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
     --urls=*) URLS="${1#--urls=}"; shift ;;
     --silos) SILOS="$2"; shift 2 ;;
     --frontends) FRONTENDS="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) PASS+=("$1"); shift ;;
   esac
 done
