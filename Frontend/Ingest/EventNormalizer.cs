@@ -425,10 +425,14 @@ public static class EventNormalizer
         return key.Length == 0 || key.Length >= MaxKeyLength ? null : key;
     }
 
-    /// <summary>A segment value as Countly stores it, or null when it is skipped.</summary>
+    /// <summary>
+    /// A segment value as Countly stores it, or null when it is skipped: arrays are skipped,
+    /// anything else is stringified as JavaScript's <c>value + ""</c> does (an object is
+    /// <c>[object Object]</c>).
+    /// </summary>
     private static string? SegmentValue(JsonElement value)
     {
-        if (value.ValueKind is JsonValueKind.Array or JsonValueKind.Object)
+        if (value.ValueKind is JsonValueKind.Array)
         {
             return null;
         }
