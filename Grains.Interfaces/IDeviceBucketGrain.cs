@@ -26,12 +26,12 @@ public interface IDeviceBucketGrain : IGrainWithStringKey
 
     /// <summary>
     /// Told by a deactivating device grain whose newest record in journal
-    /// <paramref name="journalId"/> was still not durable when it had to go (storage down past
+    /// <paramref name="journalId"/> (<paramref name="ticket"/>) was still not durable when it had to go (storage down past
     /// Orleans' deactivation timeout): its state is not handed back, and the device stays held by
     /// that journal, so its next load waits until the journal has written and sent that state, or
     /// until the journal is replayed if its silo died (docs/durability.md, "Known limits").
     /// </summary>
-    Task UnsettledAsync(string deviceId, string journalId);
+    Task UnsettledAsync(string deviceId, string journalId, long ticket);
 
     /// <summary>Writes dirty states now and returns the durable watermark of <paramref name="journalId"/>.</summary>
     Task<long> FlushAsync(string journalId);

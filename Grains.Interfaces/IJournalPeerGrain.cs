@@ -10,15 +10,22 @@ namespace Analytics.Grains;
 public interface IJournalPeerGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Returns <see cref="CatchUpAnswer.Done"/> once this silo's journal <paramref name="journalId"/>
-    /// has written everything appended to it before the call and device bucket
-    /// <paramref name="bucketKey"/> has applied every state the journal routed to it, resending
-    /// what the bucket lost (it was re-activated after its silo died, or a device's grain left
-    /// before its newest record was written); at once, if that journal is not this silo's (the
-    /// grain was placed elsewhere), why.
+    /// Returns <see cref="CatchUpAnswer.Done"/> once device bucket <paramref name="bucketKey"/>
+    /// has applied every state this silo's journal <paramref name="journalId"/> routed to it so
+    /// far, resending what it lost (it was re-activated after its silo died); at once, if that
+    /// journal is not this silo's (the grain was placed elsewhere), why.
     /// </summary>
     [AlwaysInterleave]
     Task<CatchUpAnswer> CatchUpBucketAsync(string journalId, string bucketKey);
+
+    /// <summary>
+    /// As <see cref="CatchUpBucketAsync"/>, once the journal has first written and routed its
+    /// record <paramref name="ticket"/>: the newest record of a device whose grain had to leave
+    /// before it was written (<see cref="IDeviceBucketGrain.UnsettledAsync"/>). Fails if that
+    /// takes longer than the catch-up's timeout (storage still down).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<CatchUpAnswer> SettleDeviceAsync(string journalId, string bucketKey, long ticket);
 }
 
 /// <summary>What <see cref="IJournalPeerGrain.CatchUpBucketAsync"/> did.</summary>

@@ -35,8 +35,8 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
 
-    /// <summary>Devices whose grain left before its newest record was durable (<see cref="IDeviceBucketGrain.UnsettledAsync"/>), until their next load.</summary>
-    private readonly HashSet<string> _unsettled = new(StringComparer.Ordinal);
+    /// <summary>Devices whose grain left before its newest record (this ticket of the holder's journal) was durable (<see cref="IDeviceBucketGrain.UnsettledAsync"/>), until their next load.</summary>
+    private readonly Dictionary<string, long> _unsettled = new(StringComparer.Ordinal);
 
     /// <summary>The silo of each journal a holder was settled with (a journal's silo never changes).</summary>
     private readonly Dictionary<string, string> _journalSilos = new(StringComparer.Ordinal);
@@ -185,7 +185,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
                 await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(holder);
             }
 
-            await SettleWithAsync(holder);
+            await SettleWithAsync(holder, _unsettled.GetValueOrDefault(deviceId));
             _unsettled.Remove(deviceId);
         }
 
@@ -226,10 +226,10 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         return Task.CompletedTask;
     }
 
-    Task IDeviceBucketGrain.UnsettledAsync(string deviceId, string journalId)
+    Task IDeviceBucketGrain.UnsettledAsync(string deviceId, string journalId, long ticket)
     {
         _holders[deviceId] = journalId;
-        _unsettled.Add(deviceId);
+        _unsettled[deviceId] = ticket;
         return Task.CompletedTask;
     }
 
@@ -316,12 +316,15 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 
     /// <summary>
     /// Waits until journal <paramref name="journalId"/>, which held a device that did not hand its
-    /// state back, has written what was appended to it and sent this bucket every state it routed
-    /// here (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>). A journal of a dead silo is left
-    /// to its replay; one of a silo that cannot be asked while it leaves has handed its states over
-    /// as it stops. Anything else fails the load, and the device's next activation asks again.
+    /// state back, has sent this bucket every state it routed here
+    /// (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>), and first written the device's newest
+    /// record <paramref name="ticket"/> if its grain left before that (0: it did not;
+    /// <see cref="IJournalPeerGrain.SettleDeviceAsync"/>). A journal of a dead silo is left to its
+    /// replay. Without a ticket, a silo that cannot be asked while it leaves has handed its states
+    /// over as it stops. With one, the load fails until that journal has answered or its silo is
+    /// dead (then replayed), and the device's next activation asks again.
     /// </summary>
-    private async Task SettleWithAsync(string journalId)
+    private async Task SettleWithAsync(string journalId, long ticket)
     {
         if (!_journalSilos.TryGetValue(journalId, out var silo))
         {
@@ -340,14 +343,27 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             return;
         }
 
+        var peer = GrainFactory.GetGrain<IJournalPeerGrain>(silo);
+        CatchUpAnswer answer;
         try
         {
-            // Answered from another silo (the journal's is gone, or an older version): nothing to wait for.
-            await GrainFactory.GetGrain<IJournalPeerGrain>(silo).CatchUpBucketAsync(journalId, this.GetPrimaryKeyString());
+            answer = ticket > 0
+                ? await peer.SettleDeviceAsync(journalId, this.GetPrimaryKeyString(), ticket)
+                : await peer.CatchUpBucketAsync(journalId, this.GetPrimaryKeyString());
         }
-        catch (Exception) when (StatusOf(silo) != SiloStatus.Active)
+        catch (Exception) when (StatusOf(silo) is SiloStatus.Dead || (ticket == 0 && StatusOf(silo) != SiloStatus.Active))
         {
+            return;
         }
+
+        // Answered from another silo: the journal's silo is gone, or leaving, or an older version
+        // (which cannot wait for a record). Only a device whose record may still be written waits.
+        if (answer == CatchUpAnswer.Done || ticket == 0 || answer == CatchUpAnswer.SiloCannotHost || StatusOf(silo) is SiloStatus.Dead)
+        {
+            return;
+        }
+
+        throw new TimeoutException($"Journal {journalId} cannot yet say whether record {ticket} is written (silo {silo} is {StatusOf(silo)}); the device's load is tried again.");
     }
 
     /// <summary>Whether any of <paramref name="watermarks"/> differs from what is written (the meta row must be written).</summary>

@@ -5,6 +5,7 @@ using Analytics.Grains.Live;
 using Analytics.Grains.Pipeline;
 using Analytics.Grains.Storage;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Analytics.Grains.Devices;
 
@@ -16,7 +17,7 @@ namespace Analytics.Grains.Devices;
 // The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
 [Orleans.Dashboard.NoProfiling]
 [CollectionAgeLimit(Minutes = 2)]
-public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveTracker live, GrainRefs<IDeviceBucketGrain> buckets, IOptions<StorageOptions> options) : Grain, IDeviceGrain
+public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveTracker live, GrainRefs<IDeviceBucketGrain> buckets, IOptions<StorageOptions> options, IOptions<GrainCollectionOptions> collection) : Grain, IDeviceGrain
 {
     private string _appId = null!;
     private string _deviceId = null!;
@@ -58,13 +59,16 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
             // deactivation timeout, the state is not handed back: the device stays held by this
             // journal, and its next load waits for the journal to send the state once written,
             // or for its replay if this silo dies first (docs/durability.md, "Known limits").
+            // It gives up a fifth of Orleans' deactivation timeout early, so that the bucket hears
+            // of it while this activation still holds the device (Orleans then still waits for
+            // this method): a later activation's load cannot come first.
             try
             {
-                await _last.Durable.WaitAsync(cancellationToken);
+                await _last.Durable.WaitAsync(collection.Value.DeactivationTimeout * 0.8, cancellationToken);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                await _bucket.UnsettledAsync(_deviceId, journal.JournalId);
+                await _bucket.UnsettledAsync(_deviceId, journal.JournalId, _last.Ticket);
                 return;
             }
 

@@ -95,18 +95,6 @@ public sealed partial class IngestJournal : IAsyncDisposable
     /// <summary>Whether appends are accepted.</summary>
     public bool IsAccepting => Volatile.Read(ref _accepting);
 
-    /// <summary>The newest ticket given so far (0 before the first append).</summary>
-    public long LastTicket
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _nextTicket - 1;
-            }
-        }
-    }
-
     /// <summary>
     /// Whether the entry of <paramref name="ticket"/> (and so every older one) is durable and
     /// has been handed to every consumer, i.e. routed to its counters and device buckets.
@@ -415,6 +403,8 @@ public sealed partial class IngestJournal : IAsyncDisposable
 
     private async Task WriteAsync(Segment segment)
     {
+        // Taken now: DisposeAsync disposes the source once the loops have ended, perhaps while this write still retries.
+        var stop = _stop.Token;
         using var activity = TableStore.Source.StartActivity("journal.write");
         activity?.SetTag("analytics.segment", segment.Number);
         activity?.SetTag("analytics.records", segment.Entries.Count);
@@ -455,7 +445,7 @@ public sealed partial class IngestJournal : IAsyncDisposable
                     // then these records stay unwritten and their callers are answered 503
                     // (DisposeAsync), so that their clients send them again. Trying on would keep
                     // the silo from ever stopping.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt)), _stop.Token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 50 * attempt)), stop).ConfigureAwait(false);
                 }
             }
 

@@ -17,23 +17,28 @@ public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwa
     /// <summary>Longest a catch-up may take before the waiting bucket fails its loads (and is asked again by the next).</summary>
     public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(20);
 
-    /// <summary>How often a catch-up looks whether the journal has written what was appended before it (rare; a cut is 30 ms).</summary>
+    /// <summary>How often a device's settling looks whether the journal has written its record (rare; a cut is 30 ms).</summary>
     private const int DeliveryPollMs = 10;
 
-    async Task<CatchUpAnswer> IJournalPeerGrain.CatchUpBucketAsync(string journalId, string bucketKey)
+    Task<CatchUpAnswer> IJournalPeerGrain.CatchUpBucketAsync(string journalId, string bucketKey) =>
+        SettleDeviceAsync(journalId, bucketKey, 0);
+
+    Task<CatchUpAnswer> IJournalPeerGrain.SettleDeviceAsync(string journalId, string bucketKey, long ticket) =>
+        SettleDeviceAsync(journalId, bucketKey, ticket);
+
+    private async Task<CatchUpAnswer> SettleDeviceAsync(string journalId, string bucketKey, long ticket)
     {
         if (string.Equals(journalId, journal.JournalId, StringComparison.Ordinal))
         {
-            // First everything appended so far, so that a device whose grain left before its
-            // newest record here was durable (storage down: docs/durability.md, "Known limits")
-            // reaches the bucket with that record's state before the device is served again.
+            // First the device's record (docs/durability.md, "Known limits"), so that its state
+            // reaches the bucket before the device is served again; only that record and those
+            // before it: the rest of the journal's backlog is not this device's business.
             var deadline = DateTime.UtcNow + CatchUpTimeout;
-            var appended = journal.LastTicket;
-            while (!journal.IsDelivered(appended))
+            while (!journal.IsDelivered(ticket))
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"Journal {journalId} did not write its record {appended} within {CatchUpTimeout}.");
+                    throw new TimeoutException($"Journal {journalId} did not write its record {ticket} within {CatchUpTimeout}.");
                 }
 
                 await Task.Delay(DeliveryPollMs);

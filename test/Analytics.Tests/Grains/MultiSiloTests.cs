@@ -142,8 +142,48 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
             azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.JournalCommitWaitMs = 1000,
             storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null,
             configureSilo: silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(2)));
+        var (_, requests) = await UnsettledDeviceAsync(cluster, proxy, "unsettled-1");
+
+        // Silo 2 dies before storage comes back; the SDK sends the end again, which must count.
+        await cluster.KillSiloAsync(cluster.Silos.Single(s => s.Name == "Silo_2"));
+        await SendAllAsync(cluster, [new[] { requests[3] }]);
+
+        await ExpectSessionTotalsAsync(cluster, requests[0].Timestamp);
+        await Task.Delay(3000);
+        await ExpectSessionTotalsAsync(cluster, requests[0].Timestamp);
+    }
+
+    [Fact]
+    public async Task A_device_whose_grain_left_before_its_last_request_was_written_waits_for_that_record_and_counts_it_once()
+    {
+        // As above, but silo 2 lives on and storage comes back: the device's next load waits for
+        // silo 2's journal to write the request and send the state, so the re-send is recognised.
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        await using var cluster = await PipelineCluster.StartAsync(
+            azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.JournalCommitWaitMs = 1000,
+            storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null,
+            configureSilo: silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(2)));
+        var (device, requests) = await UnsettledDeviceAsync(cluster, proxy, "unsettled-2");
+
+        var resend = SendAllAsync(cluster, [new[] { requests[3] }]);
+        await Task.Delay(3000);
+        Assert.False(resend.IsCompleted, "the device was served before its journal had written its last request");
+        proxy.Heal();
+        await resend;
+
+        await ExpectSessionTotalsAsync(cluster, requests[0].Timestamp);
+        await Task.Delay(3000);
+        await ExpectSessionTotalsAsync(cluster, requests[0].Timestamp);
+    }
+
+    /// <summary>
+    /// A device on the silo named Silo_2 (storage through <paramref name="proxy"/>) whose bucket is on
+    /// Silo_1: a session's first three requests written, then storage cut and its end applied,
+    /// never written, not acknowledged; returns once the device's grain has left (after its end).
+    /// </summary>
+    private static async Task<(IDeviceGrain Device, IngestRequest[] Requests)> UnsettledDeviceAsync(InProcessTestCluster cluster, FaultProxy proxy, string deviceId)
+    {
         var (proxied, other) = (cluster.Silos.Single(s => s.Name == "Silo_2"), cluster.Silos.Single(s => s.Name == "Silo_1"));
-        const string deviceId = "unsettled-1";
         var requests = Session(deviceId, PreviousHour());
         RequestContext.Set(IPlacementDirector.PlacementHintKey, other.SiloAddress);
         await cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(AppId, deviceId, 16)).CountAsync();
@@ -159,19 +199,19 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         Assert.Equal(proxied.SiloAddress, hosts["device"]);
         Assert.Equal(other.SiloAddress, hosts["bucket"]);
 
-        // Storage goes away for silo 2: the session's end is applied and journaled there, never
-        // written, and not acknowledged. The grain leaves after its session's end, and gives up
-        // waiting for that record after the deactivation timeout.
+        // The grain leaves after its session's end, and gives up waiting for that record before
+        // Orleans' deactivation timeout.
         proxy.Break();
         var gone = cluster.WaitForDeactivationAsync(device.GetGrainId());
         Assert.Equal(IngestResult.Pending, await device.IngestAsync(requests[3]));
         await gone;
+        return (device, requests);
+    }
 
-        // Silo 2 dies before storage comes back; the SDK sends the end again, which must count.
-        await cluster.KillSiloAsync(proxied);
-        await SendAllAsync(cluster, [new[] { requests[3] }]);
-
-        var year = DateTimeOffset.FromUnixTimeMilliseconds(requests[0].Timestamp).Year;
+    /// <summary>One session of four requests, 30 s long, counted exactly once.</summary>
+    private static async Task ExpectSessionTotalsAsync(InProcessTestCluster cluster, long timestamp)
+    {
+        var year = DateTimeOffset.FromUnixTimeMilliseconds(timestamp).Year;
         var counter = cluster.Client.GetGrain<ICounterGrain>(new CounterKey(AppId, year, Collections.Users).ToString());
         var expected = new Dictionary<string, decimal> { ["t"] = 1, ["n"] = 1, ["e"] = 4, ["d"] = 30 };
         Dictionary<string, decimal>? actual = null;
