@@ -150,7 +150,7 @@ public sealed class BadInputTests(ServerFixture fixture)
 
         Expect.Answer(answer, HttpStatusCode.OK, Success);
         const string meta = """
-            "meta":{"segments":["ab","__proto__","null","nul","where"],"where":["gt"],"ab":["1:5"],"__proto__":["polluted"],"nul":["a&amp;#9647b"],"null":["null"]}
+            "meta":{"segments":["ab","__proto__","null","nul","where","obj"],"where":["gt"],"ab":["1:5"],"__proto__":["polluted"],"nul":["a&amp;#9647b"],"null":["null"],"obj":["[object Object]"]}
             """;
         await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""{"{Y}":{"gt":{"c":1},"{M}":{"gt":{"c":1},"{D}":{"gt":{"c":1}}}},@meta@}""".With("meta", meta), t), "&event=e&segmentation=where");
     }
