@@ -47,16 +47,7 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         await SendAllAsync(cluster, sessions.Skip(60));
         await killing;
 
-        var year = DateTimeOffset.FromUnixTimeMilliseconds(start).Year;
-        var counter = cluster.Client.GetGrain<ICounterGrain>(new CounterKey(AppId, year, Collections.Users).ToString());
-        var expected = new Dictionary<string, decimal> { ["t"] = devices, ["n"] = devices, ["e"] = devices * 4, ["d"] = devices * 30 };
-        Dictionary<string, decimal>? actual = null;
-        var ok = await PipelineCluster.EventuallyAsync(async () =>
-        {
-            actual = Totals(await counter.ReadAsync(null));
-            return expected.All(kv => actual.GetValueOrDefault(kv.Key) == kv.Value);
-        }, TimeSpan.FromSeconds(90));
-        Assert.True(ok, string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
+        var counter = await ExpectTotalsAsync(cluster, start, devices, devices, TimeSpan.FromSeconds(90));
         Assert.Equal(devices, (await counter.ReadAsync(["0"])).Docs["0"]["u"]);
     }
 
@@ -118,31 +109,16 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         var again = start + 600_000;
         await SendAllAsync(cluster, Enumerable.Range(0, devices).Select(i => Session($"k-{i}", again + (i * 10))));
 
-        var year = DateTimeOffset.FromUnixTimeMilliseconds(start).Year;
-        var counter = cluster.Client.GetGrain<ICounterGrain>(new CounterKey(AppId, year, Collections.Users).ToString());
-        const int sessions = warm + (2 * devices);
-        var expected = new Dictionary<string, decimal> { ["t"] = sessions, ["n"] = warm + devices, ["e"] = sessions * 4, ["d"] = sessions * 30 };
-        Dictionary<string, decimal>? actual = null;
-        var ok = await PipelineCluster.EventuallyAsync(async () =>
-        {
-            actual = Totals(await counter.ReadAsync(null));
-            return expected.All(kv => actual.GetValueOrDefault(kv.Key) == kv.Value);
-        }, TimeSpan.FromSeconds(60));
-        Assert.True(ok, $"{lostBuckets} buckets lost: " + string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
+        var counter = await ExpectTotalsAsync(cluster, start, warm + (2 * devices), warm + devices, TimeSpan.FromSeconds(60), $"{lostBuckets} buckets lost: ");
         Assert.Equal(warm + devices, (await counter.ReadAsync(["0"])).Docs["0"]["u"]);
     }
 
     [Fact]
     public async Task A_device_whose_grain_left_before_its_last_request_was_written_is_not_served_that_state_once_its_silo_dies()
     {
-        // The device lives on silo 2, which reaches storage through a proxy; its bucket on silo 1.
-        // Orleans waits 2 s for a deactivating grain (30 s by default).
         await using var proxy = new FaultProxy(azurite.Azurite.Port);
-        await using var cluster = await PipelineCluster.StartAsync(
-            azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.JournalCommitWaitMs = 1000,
-            storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null,
-            configureSilo: silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(2)));
-        var (_, requests) = await UnsettledDeviceAsync(cluster, proxy, "unsettled-1");
+        await using var cluster = await StartWithProxiedSiloAsync(proxy);
+        var requests = await UnsettledDeviceAsync(cluster, proxy, "unsettled-1");
 
         // Silo 2 dies before storage comes back; the SDK sends the end again, which must count.
         await cluster.KillSiloAsync(cluster.Silos.Single(s => s.Name == "Silo_2"));
@@ -159,11 +135,8 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         // As above, but silo 2 lives on and storage comes back: the device's next load waits for
         // silo 2's journal to write the request and send the state, so the re-send is recognised.
         await using var proxy = new FaultProxy(azurite.Azurite.Port);
-        await using var cluster = await PipelineCluster.StartAsync(
-            azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.JournalCommitWaitMs = 1000,
-            storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null,
-            configureSilo: silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(2)));
-        var (device, requests) = await UnsettledDeviceAsync(cluster, proxy, "unsettled-2");
+        await using var cluster = await StartWithProxiedSiloAsync(proxy);
+        var requests = await UnsettledDeviceAsync(cluster, proxy, "unsettled-2");
 
         var resend = SendAllAsync(cluster, [new[] { requests[3] }]);
         await Task.Delay(3000);
@@ -177,11 +150,22 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
     }
 
     /// <summary>
+    /// Three silos, the one named Silo_2 reaching storage through <paramref name="proxy"/>; answers
+    /// give up on the journal after 1 s, and Orleans waits 2 s for a deactivating grain (30 s by
+    /// default).
+    /// </summary>
+    private Task<InProcessTestCluster> StartWithProxiedSiloAsync(FaultProxy proxy) =>
+        PipelineCluster.StartAsync(
+            azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.JournalCommitWaitMs = 1000,
+            storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null,
+            configureSilo: silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(2)));
+
+    /// <summary>
     /// A device on the silo named Silo_2 (storage through <paramref name="proxy"/>) whose bucket is on
     /// Silo_1: a session's first three requests written, then storage cut and its end applied,
     /// never written, not acknowledged; returns once the device's grain has left (after its end).
     /// </summary>
-    private static async Task<(IDeviceGrain Device, IngestRequest[] Requests)> UnsettledDeviceAsync(InProcessTestCluster cluster, FaultProxy proxy, string deviceId)
+    private static async Task<IngestRequest[]> UnsettledDeviceAsync(InProcessTestCluster cluster, FaultProxy proxy, string deviceId)
     {
         var (proxied, other) = (cluster.Silos.Single(s => s.Name == "Silo_2"), cluster.Silos.Single(s => s.Name == "Silo_1"));
         var requests = Session(deviceId, PreviousHour());
@@ -205,22 +189,31 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         var gone = cluster.WaitForDeactivationAsync(device.GetGrainId());
         Assert.Equal(IngestResult.Pending, await device.IngestAsync(requests[3]));
         await gone;
-        return (device, requests);
+        return requests;
     }
 
     /// <summary>One session of four requests, 30 s long, counted exactly once.</summary>
-    private static async Task ExpectSessionTotalsAsync(InProcessTestCluster cluster, long timestamp)
+    private static Task ExpectSessionTotalsAsync(InProcessTestCluster cluster, long timestamp) =>
+        ExpectTotalsAsync(cluster, timestamp, sessions: 1, newDevices: 1, TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Waits until the users collection of the year of <paramref name="timestamp"/> totals
+    /// <paramref name="sessions"/> sessions of four requests and 30 s each, of
+    /// <paramref name="newDevices"/> new devices; returns its counter grain.
+    /// </summary>
+    private static async Task<ICounterGrain> ExpectTotalsAsync(InProcessTestCluster cluster, long timestamp, int sessions, int newDevices, TimeSpan timeout, string message = "")
     {
         var year = DateTimeOffset.FromUnixTimeMilliseconds(timestamp).Year;
         var counter = cluster.Client.GetGrain<ICounterGrain>(new CounterKey(AppId, year, Collections.Users).ToString());
-        var expected = new Dictionary<string, decimal> { ["t"] = 1, ["n"] = 1, ["e"] = 4, ["d"] = 30 };
+        var expected = new Dictionary<string, decimal> { ["t"] = sessions, ["n"] = newDevices, ["e"] = sessions * 4, ["d"] = sessions * 30 };
         Dictionary<string, decimal>? actual = null;
         var ok = await PipelineCluster.EventuallyAsync(async () =>
         {
             actual = Totals(await counter.ReadAsync(null));
             return expected.All(kv => actual.GetValueOrDefault(kv.Key) == kv.Value);
-        }, TimeSpan.FromSeconds(60));
-        Assert.True(ok, string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
+        }, timeout);
+        Assert.True(ok, message + string.Join(", ", actual?.Select(kv => $"{kv.Key}={kv.Value}") ?? []));
+        return counter;
     }
 
     /// <summary>Sends each device's requests in order, retrying failures with the same request (as an SDK re-sends it).</summary>
