@@ -86,6 +86,14 @@ public sealed class FaultProxy : IAsyncDisposable
             await upstream.ConnectAsync(IPAddress.Loopback, _target);
             lock (_open)
             {
+                // Accepted just before a Break that ran while this connected: Break could not cut
+                // it (not in _open yet), so it must not start forwarding now. Break sets _broken
+                // before it takes this lock, so one of the two always sees the other.
+                if (_broken)
+                {
+                    return;
+                }
+
                 _open.Add(client);
                 _open.Add(upstream);
             }
