@@ -21,10 +21,14 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
         {
             // Only events the registry knows have counts (ingest drops the others): a key nobody
             // sent reads as empty without waking a counter grain per key and year, and at most
-            // the registry's 500 keys are read, however long the list.
+            // the registry's 500 keys are read, however long the list. A key listed twice counts
+            // twice, as in Countly (which fetches and sums each entry of the list).
             var known = (await grains.GetGrain<IEventRegistryGrain>(app.Id).GetAsync()).List.ToHashSet(StringComparer.Ordinal);
-            var keys = list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Where(known.Contains).Distinct().ToList();
-            var objects = await Task.WhenAll(keys.Select(k => EventAsync(app.Id, k, segmentation, refresh, fullRange, period, zone, nowMs)));
+            var keys = list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Where(known.Contains).ToList();
+            var distinct = keys.Distinct().ToList();
+            var read = await Task.WhenAll(distinct.Select(k => EventAsync(app.Id, k, segmentation, refresh, fullRange, period, zone, nowMs)));
+            var byKey = distinct.Zip(read).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            var objects = keys.Select(k => byKey[k]).ToArray();
             await DataReply.WriteAsync(api, EventsOutput.Merge(objects));
             return;
         }

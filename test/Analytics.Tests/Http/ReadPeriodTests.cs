@@ -253,7 +253,7 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task An_events_list_longer_than_fifty_keys_is_read_like_any_other()
+    public async Task An_events_list_of_any_length_is_read_and_summed_entry_by_entry()
     {
         using var api = fixture.Api();
         var (appId, appKey) = await api.CreateAppAsync();
@@ -264,5 +264,9 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
         var body = await api.ReadUntilAsync(appId, "events", j => j?.ToJsonString().Contains("\"c\":5", StringComparison.Ordinal) == true, "&events=" + Uri.EscapeDataString(keys));
         var year = DateTimeOffset.FromUnixTimeMilliseconds(t).UtcDateTime.Year.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(5m, System.Text.Json.Nodes.JsonNode.Parse(body)![year]!["c"]!.GetValue<decimal>());
+
+        // A key listed twice counts twice, as Countly sums each entry of the list.
+        var twice = await api.ReadAsync(appId, "events", "&events=" + Uri.EscapeDataString("""["k01","k01"]"""));
+        Assert.Equal(4m, twice.Json![year]!["c"]!.GetValue<decimal>());
     }
 }
