@@ -28,12 +28,26 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public string ConnectionStringVia(int port) =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
 
-    /// <summary>Starts Azurite in memory (or persisted under <paramref name="location"/>).</summary>
+    /// <summary>
+    /// Starts Azurite in memory (or persisted under <paramref name="location"/>). A port picked
+    /// free can be taken by another test's process before Azurite binds it; then Azurite exits
+    /// and the port answers as something else, so the start is tried again on another port.
+    /// </summary>
     public static async Task<AzuriteProcess> StartAsync(string? location = null)
     {
-        var azurite = new AzuriteProcess(FreePort.Next(), location);
-        await azurite.StartAgainAsync();
-        return azurite;
+        for (var attempt = 1; ; attempt++)
+        {
+            var azurite = new AzuriteProcess(FreePort.Next(), location);
+            try
+            {
+                await azurite.StartAgainAsync();
+                return azurite;
+            }
+            catch (PortTakenException) when (attempt < 5)
+            {
+                await azurite.StopAsync();
+            }
+        }
     }
 
     /// <summary>Starts the process again on the same port (after <see cref="StopAsync"/>).</summary>
@@ -62,7 +76,34 @@ public sealed class AzuriteProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await FreePort.WaitListeningAsync(Port, TimeSpan.FromSeconds(90));
+        if (!await AnswersAsAzuriteAsync())
+        {
+            throw new PortTakenException($"127.0.0.1:{Port} does not answer as Azurite (Azurite exited: {_process.HasExited}).");
+        }
     }
+
+    /// <summary>Whether what listens on <see cref="Port"/> is this Azurite (its <c>Server</c> header), not another process that took the port.</summary>
+    private async Task<bool> AnswersAsAzuriteAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        for (var attempt = 0; attempt < 50 && _process is { HasExited: false }; attempt++)
+        {
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{Port}/devstoreaccount1/Tables");
+                return response.Headers.Server.ToString().Contains("Azurite", StringComparison.Ordinal);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The port Azurite was to listen on answers as something else.</summary>
+    private sealed class PortTakenException(string message) : Exception(message);
 
     /// <summary>Stops the process (SIGINT: Azurite writes its database file only on this signal).</summary>
     public async Task StopAsync()
