@@ -28,6 +28,42 @@ public interface IJournalPeerGrain : IGrainWithStringKey
     Task<CatchUpAnswer> SettleDeviceAsync(string journalId, string bucketKey, long ticket);
 }
 
+/// <summary>
+/// The same journal peer (<see cref="IJournalPeerGrain"/>, the same grain) with a catch-up that
+/// also names the devices whose newest record the journal has not yet written, so that a bucket
+/// that lost its own marks of such devices (<see cref="IDeviceBucketGrain.UnsettledAsync"/>)
+/// does not serve them older states (docs/durability.md, "Known limits"). An interface of its
+/// own so that a bucket can tell from a silo's manifest whether that silo's version has it.
+/// </summary>
+public interface IJournalCatchUpGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Lists the devices of bucket <paramref name="bucketKey"/> whose newest record in this
+    /// silo's journal <paramref name="journalId"/> is not yet written, then does what
+    /// <see cref="IJournalPeerGrain.CatchUpBucketAsync"/> does for every record written before
+    /// the list was taken: between them they cover every record of the bucket.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<BucketCatchUp> CatchUpBucketAsync(string journalId, string bucketKey);
+}
+
+/// <summary>What <see cref="IJournalCatchUpGrain.CatchUpBucketAsync"/> did, and the devices it could not yet catch up.</summary>
+[GenerateSerializer, Immutable, Alias("Analytics.BucketCatchUp")]
+public sealed record BucketCatchUp
+{
+    /// <summary>As <see cref="IJournalPeerGrain.CatchUpBucketAsync"/>'s answer; the lists below are empty unless <see cref="CatchUpAnswer.Done"/>.</summary>
+    [Id(0)] public CatchUpAnswer Answer { get; init; }
+
+    /// <summary>Devices whose newest record is not yet written.</summary>
+    [Id(1)] public string[] Devices { get; init; } = [];
+
+    /// <summary>The journal ticket of each device's newest unwritten record (to wait for, as <see cref="IJournalPeerGrain.SettleDeviceAsync"/> does).</summary>
+    [Id(2)] public long[] Tickets { get; init; } = [];
+
+    /// <summary>The device sequence number after that record (a bucket holding that state or a newer one need not wait).</summary>
+    [Id(3)] public long[] Seqs { get; init; } = [];
+}
+
 /// <summary>What <see cref="IJournalPeerGrain.CatchUpBucketAsync"/> did.</summary>
 public enum CatchUpAnswer
 {

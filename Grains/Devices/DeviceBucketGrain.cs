@@ -2,6 +2,7 @@ using Analytics.Grains.Storage;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Metadata;
 using Orleans.Runtime;
 
 namespace Analytics.Grains.Devices;
@@ -14,7 +15,14 @@ namespace Analytics.Grains.Devices;
 // The dashboard's per-call profiler costs more than these calls do (measured): not profiled.
 [Orleans.Dashboard.NoProfiling]
 [Reentrant]
-public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers leftovers, IClusterMembershipService membership, IOptions<StorageOptions> options, ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
+public sealed partial class DeviceBucketGrain(
+    TableStore tables,
+    BucketLeftovers leftovers,
+    IClusterMembershipService membership,
+    IClusterManifestProvider manifests,
+    GrainInterfaceTypeResolver interfaces,
+    IOptions<StorageOptions> options,
+    ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
 {
     private const string MetaRow = "~meta";
 
@@ -220,7 +228,9 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
         _devices.Put(deviceId, seq, state);
         if (_holders.TryGetValue(deviceId, out var holder) && holder == journalId)
         {
+            // Its grain left with its last record durable: nothing of it is left to wait for.
             _holders.Remove(deviceId);
+            _unsettled.Remove(deviceId);
         }
 
         return Task.CompletedTask;
@@ -281,7 +291,7 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
             CatchUpAnswer answer;
             try
             {
-                answer = await GrainFactory.GetGrain<IJournalPeerGrain>(silo).CatchUpBucketAsync(journalId, key);
+                answer = await CatchUpOnceAsync(silo, journalId, key);
             }
             catch (Exception) when (StatusOf(silo) != SiloStatus.Active)
             {
@@ -312,6 +322,44 @@ public sealed partial class DeviceBucketGrain(TableStore tables, BucketLeftovers
 
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
+    }
+
+    /// <summary>
+    /// One catch-up with journal <paramref name="journalId"/> on <paramref name="silo"/>. The
+    /// journal also names the devices of this bucket whose newest record it has not yet written:
+    /// they are marked as held by it with that record's ticket, as if their grain had said so
+    /// (<see cref="IDeviceBucketGrain.UnsettledAsync"/>; this activation may never have heard
+    /// it), so that their next load waits for that record. A silo of a version without that
+    /// call gets the old one, which cannot name them: this activation then must not mark the
+    /// bucket clean.
+    /// </summary>
+    private async Task<CatchUpAnswer> CatchUpOnceAsync(string silo, string journalId, string key)
+    {
+        if (SiloAddress.TryParse(silo, out var address)
+            && manifests.Current.Silos.TryGetValue(address, out var manifest)
+            && !manifest.Interfaces.ContainsKey(interfaces.GetGrainInterfaceType(typeof(IJournalCatchUpGrain))))
+        {
+            _catchUpSkipped = true;
+            return await GrainFactory.GetGrain<IJournalPeerGrain>(silo).CatchUpBucketAsync(journalId, key);
+        }
+
+        var report = await GrainFactory.GetGrain<IJournalCatchUpGrain>(silo).CatchUpBucketAsync(journalId, key);
+        for (var i = 0; i < report.Devices.Length; i++)
+        {
+            var deviceId = report.Devices[i];
+
+            // Not if this bucket holds that state already (the grain handed it back meanwhile),
+            // nor if the device's grain has told this activation of a holder of its own.
+            if (_devices.SeqOf(deviceId) >= report.Seqs[i] || (_holders.TryGetValue(deviceId, out var holder) && holder != journalId))
+            {
+                continue;
+            }
+
+            _holders[deviceId] = journalId;
+            _unsettled[deviceId] = Math.Max(report.Tickets[i], _unsettled.GetValueOrDefault(deviceId));
+        }
+
+        return report.Answer;
     }
 
     /// <summary>

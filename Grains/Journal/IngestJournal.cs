@@ -107,6 +107,45 @@ public sealed partial class IngestJournal : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The records matching <paramref name="match"/> that are not yet durable, as each device's
+    /// newest such record (ticket and device sequence number), and the newest durable ticket at
+    /// that moment: a record is either in the list or at or below that ticket. Scans what is
+    /// pending under the append lock (rare: a device bucket catching up after an unclean end).
+    /// </summary>
+    public (Dictionary<string, (long Ticket, long Seq)> Devices, long Durable) Unwritten(Func<JournalEntry, bool> match)
+    {
+        var devices = new Dictionary<string, (long Ticket, long Seq)>(StringComparer.Ordinal);
+        lock (_gate)
+        {
+            // Tickets grow with segment order, and every segment here is past the durable ticket.
+            foreach (var segment in _inFlight.Values)
+            {
+                Scan(segment);
+            }
+
+            foreach (var segment in _sealed)
+            {
+                Scan(segment);
+            }
+
+            Scan(_current);
+            return (devices, _durableTicket);
+        }
+
+        void Scan(Segment segment)
+        {
+            for (var i = 0; i < segment.Entries.Count; i++)
+            {
+                var entry = segment.Entries[i];
+                if (match(entry))
+                {
+                    devices[entry.Request.DeviceId] = (segment.FirstTicket + i, entry.Seq);
+                }
+            }
+        }
+    }
+
     /// <summary>Segments delivered to consumers so far (the newest).</summary>
     public long LastDelivered => Interlocked.Read(ref _nextDeliver) - 1;
 

@@ -12,7 +12,7 @@ namespace Analytics.Grains.Journal;
 /// later call is placed again.
 /// </summary>
 [SiloOfKeyPlacement]
-public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder, IClusterManifestProvider manifests) : Grain, IJournalPeerGrain
+public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder, IClusterManifestProvider manifests) : Grain, IJournalPeerGrain, IJournalCatchUpGrain
 {
     /// <summary>Longest a catch-up may take before the waiting bucket fails its loads (and is asked again by the next).</summary>
     public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(20);
@@ -25,6 +25,27 @@ public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwa
 
     Task<CatchUpAnswer> IJournalPeerGrain.SettleDeviceAsync(string journalId, string bucketKey, long ticket) =>
         SettleDeviceAsync(journalId, bucketKey, ticket);
+
+    async Task<BucketCatchUp> IJournalCatchUpGrain.CatchUpBucketAsync(string journalId, string bucketKey)
+    {
+        if (!string.Equals(journalId, journal.JournalId, StringComparison.Ordinal))
+        {
+            return new BucketCatchUp { Answer = NotOwn() };
+        }
+
+        // First the list of what is not yet written, then the catch-up of everything written up
+        // to that moment (routed once the segment in delivery, if any, is through: no storage
+        // wait), so that no record falls between them.
+        var (unwritten, durable) = journal.Unwritten(forwarder.RoutesTo(bucketKey));
+        var answer = await SettleDeviceAsync(journalId, bucketKey, durable);
+        return new BucketCatchUp
+        {
+            Answer = answer,
+            Devices = [.. unwritten.Keys],
+            Tickets = [.. unwritten.Values.Select(v => v.Ticket)],
+            Seqs = [.. unwritten.Values.Select(v => v.Seq)],
+        };
+    }
 
     private async Task<CatchUpAnswer> SettleDeviceAsync(string journalId, string bucketKey, long ticket)
     {
@@ -48,6 +69,12 @@ public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwa
             return CatchUpAnswer.Done;
         }
 
+        return NotOwn();
+    }
+
+    /// <summary>The answer for a journal not this silo's.</summary>
+    private CatchUpAnswer NotOwn()
+    {
         // The registry pairs each journal with its silo's address, so a journal not this silo's
         // means this activation was placed elsewhere.
         DeactivateOnIdle();

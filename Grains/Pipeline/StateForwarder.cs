@@ -35,6 +35,24 @@ public sealed class StateForwarder(IGrainFactory grains, TableStore tables, stri
         accumulatorFor(key)?.Put(entry.Request.DeviceId, entry.Seq, state);
     }
 
+    /// <summary>
+    /// Which entries <see cref="Route"/> sends to device bucket <paramref name="bucketKey"/>
+    /// (<see cref="DeviceBuckets.KeyOf(string, int)"/>; any thread; no key built per entry).
+    /// </summary>
+    public Func<JournalEntry, bool> RoutesTo(string bucketKey)
+    {
+        var colon = bucketKey.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(bucketKey.AsSpan(colon + 1), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var bucket))
+        {
+            throw new ArgumentException($"Not a device bucket key: {bucketKey}", nameof(bucketKey));
+        }
+
+        var appId = bucketKey[..colon];
+        return entry => entry.StateAfter is not null
+            && string.Equals(entry.Request.AppId, appId, StringComparison.Ordinal)
+            && DeviceBuckets.IndexOf(entry.Request.DeviceId, options.DeviceBuckets) == bucket;
+    }
+
     /// <inheritdoc />
     protected override Task<CounterAck> SendAsync(string target, long from, long to, StateAccumulator accumulator) =>
         grains.GetGrain<IDeviceBucketGrain>(target).PutAsync(accumulator.ToBatch(journalId, from, to));

@@ -99,6 +99,31 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_unwritten_list_names_each_matching_devices_newest_record_not_yet_durable()
+    {
+        await using var journal = await StartJournalAsync(segmentRecords: 1_000);
+        var first = Append(journal, 1, "a");
+        Assert.True(await first.Wait.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // Held in the open segment: two of device a, one of b, one of c (not matched).
+        Append(journal, 2, "a");
+        var newestOfA = Append(journal, 3, "a");
+        var ofB = Append(journal, 7, "b");
+        Append(journal, 4, "c");
+        var (devices, durable) = journal.Unwritten(e => e.Request.DeviceId != "c");
+
+        Assert.Equal(first.Ticket, durable);
+        Assert.Equal(["a", "b"], devices.Keys.Order());
+        Assert.Equal((newestOfA.Ticket, 3L), devices["a"]);
+        Assert.Equal((ofB.Ticket, 7L), devices["b"]);
+
+        await journal.CloseAsync(CancellationToken.None);
+        var (after, durableAfter) = journal.Unwritten(_ => true);
+        Assert.Empty(after);
+        Assert.Equal(5, durableAfter);
+    }
+
+    [Fact]
     public async Task A_written_segment_answers_its_callers_before_its_consumers_have_routed_it()
     {
         var options = JournalOptions(segmentRecords: 1_000);
@@ -285,13 +310,13 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
         JournalConcurrency = 1,
     });
 
-    private static JournalReceipt Append(IngestJournal journal, int seq)
+    private static JournalReceipt Append(IngestJournal journal, int seq, string deviceId = "d1")
     {
         var entry = new JournalEntry
         {
             Seq = seq,
             StateBefore = [],
-            Request = new IngestRequest { AppId = "0123456789abcdef01234567", DeviceId = "d1", TimeZone = "UTC", Timestamp = 1_700_000_000_000 + seq, ReceivedAt = 1_700_000_000_000 + seq },
+            Request = new IngestRequest { AppId = "0123456789abcdef01234567", DeviceId = deviceId, TimeZone = "UTC", Timestamp = 1_700_000_000_000 + seq, ReceivedAt = 1_700_000_000_000 + seq },
         };
         Assert.True(journal.TryAppend(entry, out var receipt));
         return receipt;

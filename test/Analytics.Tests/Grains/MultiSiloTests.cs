@@ -149,6 +149,34 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         await ExpectSessionTotalsAsync(cluster, requests[0].Timestamp);
     }
 
+    [Fact]
+    public async Task A_device_whose_unwritten_last_request_its_bucket_forgot_still_waits_for_that_record_and_counts_it_once()
+    {
+        // As above, but the device's bucket deactivates while the device is away, and with it
+        // its mark of the unwritten request: its next activation, on the same silo, learns of
+        // that record from silo 2's journal when it catches up.
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        await using var cluster = await StartWithProxiedSiloAsync(proxy);
+        var requests = await UnsettledDeviceAsync(cluster, proxy, "unsettled-3");
+        var bucket = cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(AppId, "unsettled-3", 16));
+        var gone = cluster.WaitForDeactivationAsync(bucket.GetGrainId());
+        await bucket.Cast<IGrainManagementExtension>().DeactivateOnIdle();
+        await gone;
+
+        // The device comes back on silo 1, whose storage works, and so does its bucket.
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, cluster.Silos.Single(s => s.Name == "Silo_1").SiloAddress);
+        var resend = SendAllAsync(cluster, [new[] { requests[3] }]);
+        RequestContext.Clear();
+        await Task.Delay(3000);
+        Assert.False(resend.IsCompleted, "the device was served before its journal had written its last request");
+        proxy.Heal();
+        await resend;
+
+        await ExpectSessionTotalsAsync(cluster, requests[0].Timestamp);
+        await Task.Delay(3000);
+        await ExpectSessionTotalsAsync(cluster, requests[0].Timestamp);
+    }
+
     /// <summary>
     /// Three silos, the one named Silo_2 reaching storage through <paramref name="proxy"/>; answers
     /// give up on the journal after 1 s, and Orleans waits 2 s for a deactivating grain (30 s by
