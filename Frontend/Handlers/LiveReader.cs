@@ -53,7 +53,9 @@ public sealed class LiveReader(IGrainFactory grains, CounterReader counters)
             return;
         }
 
-        if (api.Params.TryGetJson("query", out var query) && !(query.ValueKind == JsonValueKind.Object && !query.EnumerateObject().Any()))
+        // Only the empty filter; a filter that is not even JSON is not read as none.
+        if (!string.IsNullOrWhiteSpace(api.Params.GetString("query"))
+            && !(api.Params.TryGetJson("query", out var query) && query.ValueKind == JsonValueKind.Object && !query.EnumerateObject().Any()))
         {
             await api.MessageAsync(400, "Unsupported query");
             return;
@@ -82,7 +84,12 @@ public sealed class LiveReader(IGrainFactory grains, CounterReader counters)
         }
 
         var zone = TimeZones.Get(app.Timezone);
-        var buckets = RetentionOutput.Buckets(granularity, span, range, zone, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        if (RetentionOutput.Buckets(granularity, span, range, zone, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) is not { } buckets)
+        {
+            await api.MessageAsync(400, "Invalid range");
+            return;
+        }
+
         var docs = RetentionOutput.Docs(buckets).ToList();
         var years = await counters.ReadAsync(app.Id, Collections.Retention, docs.Select(d => d.Year), y => docs.Where(d => d.Year == y).Select(d => d.Doc).ToArray());
         await DataReply.WriteAsync(api, RetentionOutput.Build(buckets, years, type));

@@ -70,7 +70,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
 
         var zone = TimeZones.Get(app.Timezone);
         var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (!Period.TryParse(api.Params.GetString("period"), zone, nowMs, out var period))
+        if (!Period.TryParse(api.Params.GetText("period"), zone, nowMs, out var period))
         {
             await api.MessageAsync(400, Period.BadRequestMessage);
             return;
@@ -142,7 +142,7 @@ public sealed class ReadHandler(AccountsCache accounts, CounterReader counters, 
             return;
         }
 
-        if (!DashboardOutput.TryGetPeriods(api.Params.GetString("period"), zone, nowMs, out var periods))
+        if (!DashboardOutput.TryGetPeriods(api.Params.GetText("period"), zone, nowMs, out var periods))
         {
             await api.MessageAsync(400, Period.BadRequestMessage);
             return;

@@ -147,6 +147,13 @@ public sealed class ParamBag
     public string? GetString(string name) => _values.TryGetValue(name, out var v) ? AsString(v) : null;
 
     /// <summary>
+    /// As <see cref="GetString"/>, but a JSON array or object (a JSON body's, or repeated names)
+    /// in its JSON text rather than JavaScript's <c>String()</c> of it: for parameters that take a
+    /// JSON value or its text, such as <c>period</c>'s <c>[from,to]</c>.
+    /// </summary>
+    public string? GetText(string name) => _values.TryGetValue(name, out var v) ? CanonicalText(v) : null;
+
+    /// <summary>
     /// <see cref="TryGetJson"/> for a value read once and dropped (<c>events</c>, <c>metrics</c>):
     /// a string value is parsed into pooled memory that <paramref name="scope"/> returns when
     /// disposed, after which <paramref name="value"/> must not be used.

@@ -47,23 +47,28 @@ public static class RetentionOutput
         return (int)granularity >= 0;
     }
 
-    /// <summary>The buckets to show: the last <paramref name="span"/> ending with the current one, or those intersecting <paramref name="range"/>.</summary>
-    public static List<Bucket> Buckets(Granularity g, int span, (long From, long To)? range, TimeZoneInfo zone, long nowMs)
+    /// <summary>
+    /// The buckets to show: the last <paramref name="span"/> ending with the current one, or those
+    /// intersecting <paramref name="range"/>; null when those are more than <see cref="MaxSpan"/>.
+    /// </summary>
+    public static List<Bucket>? Buckets(Granularity g, int span, (long From, long To)? range, TimeZoneInfo zone, long nowMs)
     {
         var today = LocalTime.Of(nowMs, zone).Date;
-        DateOnly last, first;
         if (range is { } r)
         {
-            first = LocalTime.Of(r.From, zone).Date;
-            last = LocalTime.Of(Math.Min(r.To, nowMs), zone).Date;
-            if (last < first)
-            {
-                last = first;
-            }
-
+            // Every bucket the range touches, those after today too (they have no activity yet),
+            // as the spec's "one row per bucket of range" says; more than a span may show is
+            // refused rather than cut short.
+            var first = LocalTime.Of(r.From, zone).Date;
+            var last = LocalTime.Of(r.To, zone).Date;
             var result = new List<Bucket>();
-            for (var b = Of(g, first); b.First <= last && result.Count < MaxSpan; b = Next(g, b))
+            for (var b = Of(g, first); b.First <= last; b = Next(g, b))
             {
+                if (result.Count == MaxSpan)
+                {
+                    return null;
+                }
+
                 result.Add(b);
             }
 

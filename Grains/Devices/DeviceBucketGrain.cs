@@ -43,8 +43,14 @@ public sealed partial class DeviceBucketGrain(
     private readonly Dictionary<string, long> _durable = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
 
-    /// <summary>Devices whose grain left before its newest record (this ticket of the holder's journal) was durable (<see cref="IDeviceBucketGrain.UnsettledAsync"/>), until their next load.</summary>
-    private readonly Dictionary<string, long> _unsettled = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Devices whose newest record (this ticket of the holder's journal) may not be durable yet:
+    /// their grain left before it was (<see cref="IDeviceBucketGrain.UnsettledAsync"/>), or the
+    /// journal listed it as unwritten when this activation caught up (<see cref="CatchUpOnceAsync"/>,
+    /// with the device's sequence number after that record). Until their next load, or until a
+    /// state of that sequence number arrives (a listed device only).
+    /// </summary>
+    private readonly Dictionary<string, (long Ticket, long Seq)> _unsettled = new(StringComparer.Ordinal);
 
     /// <summary>The silo of each journal a holder was settled with (a journal's silo never changes).</summary>
     private readonly Dictionary<string, string> _journalSilos = new(StringComparer.Ordinal);
@@ -193,7 +199,7 @@ public sealed partial class DeviceBucketGrain(
                 await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(holder);
             }
 
-            await SettleWithAsync(holder, _unsettled.GetValueOrDefault(deviceId));
+            await SettleWithAsync(holder, _unsettled.GetValueOrDefault(deviceId).Ticket);
             _unsettled.Remove(deviceId);
         }
 
@@ -217,6 +223,10 @@ public sealed partial class DeviceBucketGrain(
         for (var i = 0; i < batch.DeviceIds.Length; i++)
         {
             _devices.Put(batch.DeviceIds[i], batch.Seqs[i], batch.States[i]);
+            if (_unsettled.Count > 0)
+            {
+                SettledBy(batch.DeviceIds[i]);
+            }
         }
 
         _watermarks[batch.JournalId] = batch.To;
@@ -232,6 +242,10 @@ public sealed partial class DeviceBucketGrain(
             _holders.Remove(deviceId);
             _unsettled.Remove(deviceId);
         }
+        else
+        {
+            SettledBy(deviceId);
+        }
 
         return Task.CompletedTask;
     }
@@ -239,8 +253,21 @@ public sealed partial class DeviceBucketGrain(
     Task IDeviceBucketGrain.UnsettledAsync(string deviceId, string journalId, long ticket)
     {
         _holders[deviceId] = journalId;
-        _unsettled[deviceId] = ticket;
+        _unsettled[deviceId] = (ticket, long.MaxValue);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Drops the mark of <paramref name="deviceId"/> once this bucket holds the state its journal
+    /// listed as unwritten (or a newer one): its grain handed it back, or the journal sent it (a
+    /// silo's clean shutdown sends every state). The holder stays: the grain may still be live.
+    /// </summary>
+    private void SettledBy(string deviceId)
+    {
+        if (_unsettled.TryGetValue(deviceId, out var mark) && _devices.SeqOf(deviceId) >= mark.Seq)
+        {
+            _unsettled.Remove(deviceId);
+        }
     }
 
     async Task<long> IDeviceBucketGrain.FlushAsync(string journalId)
@@ -264,6 +291,7 @@ public sealed partial class DeviceBucketGrain(
 
         _devices.Clear();
         _holders.Clear();
+        _unsettled.Clear();
     }
 
     /// <summary>
@@ -335,15 +363,26 @@ public sealed partial class DeviceBucketGrain(
     /// </summary>
     private async Task<CatchUpAnswer> CatchUpOnceAsync(string silo, string journalId, string key)
     {
-        if (SiloAddress.TryParse(silo, out var address)
-            && manifests.Current.Silos.TryGetValue(address, out var manifest)
-            && !manifest.Interfaces.ContainsKey(interfaces.GetGrainInterfaceType(typeof(IJournalCatchUpGrain))))
+        GrainManifest? manifest = null;
+        var inManifest = SiloAddress.TryParse(silo, out var address) && manifests.Current.Silos.TryGetValue(address, out manifest);
+        if (inManifest && !manifest!.Interfaces.ContainsKey(interfaces.GetGrainInterfaceType(typeof(IJournalCatchUpGrain))))
         {
             _catchUpSkipped = true;
             return await GrainFactory.GetGrain<IJournalPeerGrain>(silo).CatchUpBucketAsync(journalId, key);
         }
 
-        var report = await GrainFactory.GetGrain<IJournalCatchUpGrain>(silo).CatchUpBucketAsync(journalId, key);
+        BucketCatchUp report;
+        try
+        {
+            report = await GrainFactory.GetGrain<IJournalCatchUpGrain>(silo).CatchUpBucketAsync(journalId, key);
+        }
+        catch (Exception) when (!inManifest && StatusOf(silo) == SiloStatus.Active)
+        {
+            // Not yet in this silo's view of the cluster's manifest, so of unknown version (one
+            // whose peer cannot take this call fails it): asked again, as a silo that just joined.
+            return CatchUpAnswer.NotThisSilo;
+        }
+
         for (var i = 0; i < report.Devices.Length; i++)
         {
             var deviceId = report.Devices[i];
@@ -356,7 +395,8 @@ public sealed partial class DeviceBucketGrain(
             }
 
             _holders[deviceId] = journalId;
-            _unsettled[deviceId] = Math.Max(report.Tickets[i], _unsettled.GetValueOrDefault(deviceId));
+            var before = _unsettled.GetValueOrDefault(deviceId);
+            _unsettled[deviceId] = (Math.Max(report.Tickets[i], before.Ticket), Math.Max(report.Seqs[i], before.Seq));
         }
 
         return report.Answer;

@@ -110,37 +110,41 @@ public sealed partial class IngestJournal : IAsyncDisposable
     /// <summary>
     /// The records matching <paramref name="match"/> that are not yet durable, as each device's
     /// newest such record (ticket and device sequence number), and the newest durable ticket at
-    /// that moment: a record is either in the list or at or below that ticket. Scans what is
-    /// pending under the append lock (rare: a device bucket catching up after an unclean end).
+    /// that moment: a record is either in the list or at or below that ticket (one that became
+    /// durable during the scan may be in both). Rare: a device bucket catching up after an
+    /// unclean end. Only the open segment is scanned under the append lock; sealed segments no
+    /// longer change (their writes encode them outside it too).
     /// </summary>
     public (Dictionary<string, (long Ticket, long Seq)> Devices, long Durable) Unwritten(Func<JournalEntry, bool> match)
     {
         var devices = new Dictionary<string, (long Ticket, long Seq)>(StringComparer.Ordinal);
+        List<Segment> sealedSegments;
+        long durable;
         lock (_gate)
         {
-            // Tickets grow with segment order, and every segment here is past the durable ticket.
-            foreach (var segment in _inFlight.Values)
-            {
-                Scan(segment);
-            }
-
-            foreach (var segment in _sealed)
-            {
-                Scan(segment);
-            }
-
+            // Every segment here is past the durable ticket: Deliver takes a segment out of
+            // _inFlight and moves the durable ticket past it in one step under this lock.
+            sealedSegments = [.. _inFlight.Values, .. _sealed];
+            durable = _durableTicket;
             Scan(_current);
-            return (devices, _durableTicket);
         }
+
+        foreach (var segment in sealedSegments)
+        {
+            Scan(segment);
+        }
+
+        return (devices, durable);
 
         void Scan(Segment segment)
         {
             for (var i = 0; i < segment.Entries.Count; i++)
             {
                 var entry = segment.Entries[i];
-                if (match(entry))
+                var ticket = segment.FirstTicket + i;
+                if (match(entry) && (!devices.TryGetValue(entry.Request.DeviceId, out var seen) || seen.Ticket < ticket))
                 {
-                    devices[entry.Request.DeviceId] = (segment.FirstTicket + i, entry.Seq);
+                    devices[entry.Request.DeviceId] = (ticket, entry.Seq);
                 }
             }
         }

@@ -101,26 +101,38 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_unwritten_list_names_each_matching_devices_newest_record_not_yet_durable()
     {
-        await using var journal = await StartJournalAsync(segmentRecords: 1_000);
+        // The deliverer is held in the first segment's routing: whatever is appended after it
+        // stays short of durable however the journal cuts and writes it (written segments wait
+        // to be delivered in order), open, sealed or in flight.
+        var options = JournalOptions(segmentRecords: 2);
+        await using var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
+        using var routing = new ManualResetEventSlim(false);
+        var consumer = new BlockingConsumer(routing);
+        journal.Attach(consumer);
+        await journal.StartAsync("test", CancellationToken.None);
         var first = Append(journal, 1, "a");
         Assert.True(await first.Wait.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(consumer.Entered.Wait(TimeSpan.FromSeconds(10)));
 
-        // Held in the open segment: two of device a, one of b, one of c (not matched).
+        // Two of device a, one of b, one of c (not matched); a segment is cut every two records.
         Append(journal, 2, "a");
         var newestOfA = Append(journal, 3, "a");
         var ofB = Append(journal, 7, "b");
         Append(journal, 4, "c");
-        var (devices, durable) = journal.Unwritten(e => e.Request.DeviceId != "c");
+        Append(journal, 5, "a"); // device a's newest, left out by the match below
+        await Task.Delay(500);
+        var (devices, durable) = journal.Unwritten(e => e.Request.DeviceId != "c" && e.Seq != 5);
 
         Assert.Equal(first.Ticket, durable);
         Assert.Equal(["a", "b"], devices.Keys.Order());
         Assert.Equal((newestOfA.Ticket, 3L), devices["a"]);
         Assert.Equal((ofB.Ticket, 7L), devices["b"]);
 
+        routing.Set();
         await journal.CloseAsync(CancellationToken.None);
         var (after, durableAfter) = journal.Unwritten(_ => true);
         Assert.Empty(after);
-        Assert.Equal(5, durableAfter);
+        Assert.Equal(6, durableAfter);
     }
 
     [Fact]

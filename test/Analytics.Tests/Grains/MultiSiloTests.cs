@@ -182,11 +182,29 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
     /// give up on the journal after 1 s, and Orleans waits 2 s for a deactivating grain (30 s by
     /// default).
     /// </summary>
-    private Task<InProcessTestCluster> StartWithProxiedSiloAsync(FaultProxy proxy) =>
-        PipelineCluster.StartAsync(
+    private async Task<InProcessTestCluster> StartWithProxiedSiloAsync(FaultProxy proxy)
+    {
+        var cluster = await PipelineCluster.StartAsync(
             azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix(), silos: 3, o => o.JournalCommitWaitMs = 1000,
             storageOf: silo => silo == 2 ? azurite.Azurite.ConnectionStringVia(proxy.Port) : null,
             configureSilo: silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromSeconds(2)));
+
+        // The journal directory, which every bucket activation asks, away from Silo_2: cut from
+        // storage, it would hold each load by itself, and a test could not see what held it.
+        var directory = cluster.Client.GetGrain<IJournalDirectoryGrain>(0);
+        var proxied = cluster.Silos.Single(s => s.Name == "Silo_2").SiloAddress;
+        async Task<SiloAddress?> HostAsync() => (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .SingleOrDefault(g => g.GrainId == directory.GetGrainId())?.SiloAddress;
+        for (var attempt = 0; await HostAsync() is not { } host || host.Equals(proxied); attempt++)
+        {
+            Assert.True(attempt < 10, "the journal directory stays on Silo_2");
+            await cluster.MigrateAsync(directory.GetGrainId(), cluster.Silos.Single(s => s.Name == "Silo_1").SiloAddress);
+            RequestContext.Clear();
+            await directory.EnsureReplayedAsync(null);
+        }
+
+        return cluster;
+    }
 
     /// <summary>
     /// A device on the silo named Silo_2 (storage through <paramref name="proxy"/>) whose bucket is on

@@ -148,5 +148,23 @@ public sealed class LiveAndRetentionTests(ServerFixture fixture)
         Assert.Equal((System.Net.HttpStatusCode.BadRequest, """{"result":"Invalid range"}"""), (answer.Status, answer.Body));
     }
 
+    [Theory]
+    [InlineData("&query=%7B%22up.cc%22%3A%22US%22", "400 Unsupported query")]
+    [InlineData("&query=bad", "400 Unsupported query")]
+    [InlineData("&query=%7B%7D", "200")]
+    [InlineData("&query=", "200")]
+    [InlineData("&range=%5B0%2C1795824000000%5D", "400 Invalid range")]
+    [InlineData("&range=%5B1795824000000%2C1795910400000%5D", "200")]
+    public async Task Retention_refuses_a_filter_it_cannot_read_and_a_range_it_would_have_to_cut(string extra, string expected)
+    {
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.ReadAsync(appId, "retention", "&period=adaily" + extra);
+
+        var message = answer.Json is JsonObject o && o["result"] is { } r ? " " + r.GetValue<string>() : "";
+        Assert.Equal(expected, (int)answer.Status + (answer.Status == System.Net.HttpStatusCode.OK ? "" : message));
+    }
+
     private static long Online(CountlyClient.Answer a) => a.Json?["o"]?.GetValue<long>() ?? -1;
 }

@@ -102,6 +102,25 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_range_sent_as_a_json_array_in_a_json_body_is_the_same_period_as_its_text()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.ThisYear(TestTime.InPreviousHour(10));
+        await api.WriteAsync(appKey, "D", ("begin_session", "1"), ("timestamp", TestTime.Text(t)));
+        var range = new JsonArray(t - 86_400_000L, t + 60_000);
+        JsonObject Body(string method) => new() { ["api_key"] = api.AdminKey, ["app_id"] = appId, ["method"] = method, ["period"] = range.DeepClone() };
+
+        var expected = TestTime.Fill(Sessions.OneNewUser, t);
+        await Expect.ReadAsync(api, appId, "sessions", expected, "&period=" + Uri.EscapeDataString(range.ToJsonString()));
+        Expect.Json(await api.PostJsonAsync("/o", Body("sessions").ToJsonString()), expected);
+
+        var dashboardText = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period={Uri.EscapeDataString(range.ToJsonString())}");
+        Assert.Equal(HttpStatusCode.OK, dashboardText.Status);
+        Expect.Json(await api.PostJsonAsync("/o/analytics/dashboard", Body("dashboard").ToJsonString()), dashboardText.Body);
+    }
+
+    [Fact]
     public async Task A_range_in_another_year_returns_an_empty_object()
     {
         using var api = fixture.Api();
