@@ -28,6 +28,9 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
     private readonly int _ackAhead = options.Value.AckAheadRecords;
     private JournalReceipt _last = JournalReceipt.Done;
 
+    /// <summary>When <see cref="_last"/> was appended (<see cref="Environment.TickCount64"/>).</summary>
+    private long _lastAppendedAt;
+
     /// <summary>The grain key of a device.</summary>
     public static string KeyOf(string appId, string deviceId) => string.Concat(appId, ":", deviceId);
 
@@ -59,20 +62,44 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
             // deactivation timeout, the state is not handed back: the device stays held by this
             // journal, and its next load waits for the journal to send the state once written,
             // or for its replay if this silo dies first (docs/durability.md, "Known limits").
-            // It gives up a fifth of Orleans' deactivation timeout early, so that the bucket hears
-            // of it while this activation still holds the device (Orleans then still waits for
-            // this method): a later activation's load cannot come first.
-            try
-            {
-                await _last.Durable.WaitAsync(collection.Value.DeactivationTimeout * 0.8, cancellationToken);
-            }
-            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            // The bucket hears of that while this activation surely still holds the device: Orleans
+            // counts its timeout from when the deactivation was asked, perhaps in the turn that
+            // appended the record (an end_session waiting for its commit there), and then drops
+            // the activation whatever this method still does, so a later activation's load could
+            // come first. Hence the budget runs from the append, and a record not durable within a
+            // tenth of the timeout is reported at once (a later hand-back clears the report).
+            var timeout = collection.Value.DeactivationTimeout;
+            var left = (timeout * 0.8) - TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastAppendedAt);
+            var early = TimeSpan.FromTicks(Math.Min(left.Ticks, (timeout * 0.1).Ticks));
+            if (!await DurableWithinAsync(early, cancellationToken))
             {
                 await _bucket.UnsettledAsync(_deviceId, journal.JournalId, _last.Ticket);
-                return;
+                if (!await DurableWithinAsync(left - early, cancellationToken))
+                {
+                    return;
+                }
             }
 
             await _bucket.ReleaseAsync(_deviceId, _state.Seq, _encoded, journal.JournalId);
+        }
+    }
+
+    /// <summary>Whether <see cref="_last"/> is durable, or becomes so within <paramref name="wait"/>.</summary>
+    private async Task<bool> DurableWithinAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (_last.Durable.IsCompleted || wait <= TimeSpan.Zero)
+        {
+            return _last.Durable.IsCompletedSuccessfully;
+        }
+
+        try
+        {
+            await _last.Durable.WaitAsync(wait, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -323,6 +350,7 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
 
         _encoded = after;
         _last = receipt;
+        _lastAppendedAt = Environment.TickCount64;
         // Only a begin the rules counted is a new session (not a merged device's sessions, not a
         // cooldown extension); the merged-away device's record is no client's request.
         live.Observe(_appId, _deviceId, request.ReceivedAt, request.Timestamp, _state.HasOngoingSession, _state.SessionCount == 1,

@@ -150,6 +150,32 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_device_grain_that_gives_up_on_its_last_record_tells_its_bucket_before_Orleans_lets_it_go()
+    {
+        // The grain's last request waited for its commit inside the grain, so Orleans' deactivation
+        // timeout, counted from the DeactivateOnIdle of that turn, was half gone when the grain began
+        // to leave. A load the moment the activation is gone (what the device's next activation does)
+        // must already find the device held by silo 2's journal and wait for that record.
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        await using var cluster = await StartWithProxiedSiloAsync(proxy);
+        var bucket = cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(AppId, "unsettled-4", 16));
+        Task<byte[]?>? load = null;
+        var requests = await UnsettledDeviceAsync(cluster, proxy, "unsettled-4", whileLeaving: async () =>
+        {
+            // The grain's turn waited 1 s for its commit; Orleans' 2 s have 0.3 s left now.
+            await Task.Delay(700);
+            load = bucket.LoadAsync("unsettled-4", "another-journal");
+        });
+
+        Assert.NotNull(load);
+        Assert.NotSame(load, await Task.WhenAny(load, Task.Delay(1500)));
+        proxy.Heal();
+        var state = Analytics.Grains.Codec.DeviceStateCodec.Decode(await load ?? []);
+        Assert.Equal(4, state.Seq);
+        Assert.True(state.HasFingerprint(requests[3].Fingerprint));
+    }
+
+    [Fact]
     public async Task A_device_whose_unwritten_last_request_its_bucket_forgot_still_waits_for_that_record_and_counts_it_once()
     {
         // As above, but the device's bucket deactivates while the device is away, and with it
@@ -209,9 +235,10 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
     /// <summary>
     /// A device on the silo named Silo_2 (storage through <paramref name="proxy"/>) whose bucket is on
     /// Silo_1: a session's first three requests written, then storage cut and its end applied,
-    /// never written, not acknowledged; returns once the device's grain has left (after its end).
+    /// never written, not acknowledged (its turn waits 1 s for the commit, then answers 503);
+    /// runs <paramref name="whileLeaving"/> then, and returns once the device's grain has left.
     /// </summary>
-    private static async Task<IngestRequest[]> UnsettledDeviceAsync(InProcessTestCluster cluster, FaultProxy proxy, string deviceId)
+    private static async Task<IngestRequest[]> UnsettledDeviceAsync(InProcessTestCluster cluster, FaultProxy proxy, string deviceId, Func<Task>? whileLeaving = null)
     {
         var (proxied, other) = (cluster.Silos.Single(s => s.Name == "Silo_2"), cluster.Silos.Single(s => s.Name == "Silo_1"));
         var requests = Session(deviceId, PreviousHour());
@@ -234,6 +261,11 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         proxy.Break();
         var gone = cluster.WaitForDeactivationAsync(device.GetGrainId());
         Assert.Equal(IngestResult.Pending, await device.IngestAsync(requests[3]));
+        if (whileLeaving is not null)
+        {
+            await whileLeaving();
+        }
+
         await gone;
         return requests;
     }
