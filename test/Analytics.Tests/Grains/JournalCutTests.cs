@@ -104,12 +104,9 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
         // The deliverer is held in the first segment's routing: whatever is appended after it
         // stays short of durable however the journal cuts and writes it (written segments wait
         // to be delivered in order), open, sealed or in flight.
-        var options = JournalOptions(segmentRecords: 2);
-        await using var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
         using var routing = new ManualResetEventSlim(false);
-        var consumer = new BlockingConsumer(routing);
-        journal.Attach(consumer);
-        await journal.StartAsync("test", CancellationToken.None);
+        var (journal, consumer) = await StartWithBlockingConsumerAsync(segmentRecords: 2, routing);
+        await using var _ = journal;
         var first = Append(journal, 1, "a");
         Assert.True(await first.Wait.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(consumer.Entered.Wait(TimeSpan.FromSeconds(10)));
@@ -138,12 +135,9 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_written_segment_answers_its_callers_before_its_consumers_have_routed_it()
     {
-        var options = JournalOptions(segmentRecords: 1_000);
-        await using var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
         using var routing = new ManualResetEventSlim(false);
-        var consumer = new BlockingConsumer(routing);
-        journal.Attach(consumer);
-        await journal.StartAsync("test", CancellationToken.None);
+        var (journal, consumer) = await StartWithBlockingConsumerAsync(segmentRecords: 1_000, routing);
+        await using var _ = journal;
 
         // A lone record is written at once; its consumer is then held in the middle of routing it.
         var first = Append(journal, 1);
@@ -302,6 +296,17 @@ public sealed class JournalCutTests(AzuriteFixture azurite)
         }
 
         public Task DrainAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
+    /// <summary>As <see cref="StartJournalAsync"/>, with a consumer that holds the deliverer until <paramref name="routing"/> is set.</summary>
+    private async Task<(IngestJournal Journal, BlockingConsumer Consumer)> StartWithBlockingConsumerAsync(int segmentRecords, ManualResetEventSlim routing)
+    {
+        var options = JournalOptions(segmentRecords);
+        var journal = new IngestJournal(new TableStore(options), options, NullLogger<IngestJournal>.Instance);
+        var consumer = new BlockingConsumer(routing);
+        journal.Attach(consumer);
+        await journal.StartAsync("test", CancellationToken.None);
+        return (journal, consumer);
     }
 
     /// <summary>A started journal on Azurite whose flush interval is far longer than any test.</summary>
