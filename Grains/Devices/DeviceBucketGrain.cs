@@ -21,6 +21,7 @@ public sealed partial class DeviceBucketGrain(
     IClusterMembershipService membership,
     IClusterManifestProvider manifests,
     GrainInterfaceTypeResolver interfaces,
+    Journal.JournalLiveness liveness,
     IOptions<StorageOptions> options,
     ILogger<DeviceBucketGrain> logger) : Grain, IDeviceBucketGrain
 {
@@ -119,7 +120,7 @@ public sealed partial class DeviceBucketGrain(
         // States newer than these rows may sit in the journal of a silo that died (with this
         // bucket's previous activation, perhaps): loads wait until such journals are replayed.
         // Not awaited here, because the replay itself calls this bucket.
-        _replayed = GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
+        _replayed = ReplayDeadJournalsAsync();
 
         // Unless the previous activation ended with everything written, states newer than these
         // rows may also have come to it from the journals of live silos (it died with its silo
@@ -178,7 +179,7 @@ public sealed partial class DeviceBucketGrain(
         if (_replayed.IsFaulted || _replayed.IsCanceled)
         {
             // The check failed (storage was unreachable): try again rather than fail forever.
-            _replayed = GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
+            _replayed = ReplayDeadJournalsAsync();
         }
 
         if (_caughtUp.IsFaulted || _caughtUp.IsCanceled)
@@ -194,7 +195,7 @@ public sealed partial class DeviceBucketGrain(
             // it left before its newest record was written (UnsettledAsync). If that silo is
             // dead, its journal's replay has the newest state; if it lives, the journal sends it
             // once written. Either way it comes before this load answers.
-            if (holder != journalId)
+            if (holder != journalId && await SiloOfAsync(holder) is { Length: > 0 } holderSilo && StatusOf(holderSilo) is SiloStatus.Dead or SiloStatus.None)
             {
                 await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(holder);
             }
@@ -414,18 +415,7 @@ public sealed partial class DeviceBucketGrain(
     /// </summary>
     private async Task SettleWithAsync(string journalId, long ticket)
     {
-        if (!_journalSilos.TryGetValue(journalId, out var silo))
-        {
-            var registry = await tables.JournalsAsync();
-            TableStore.Count("bucket-holder-read");
-            var row = await registry.GetEntityIfExistsAsync<TableEntity>(Journal.JournalRegistry.Partition, journalId, ["Silo"]);
-
-            // Gone from the registry (it was closed or replayed; a journal registers before its
-            // first record), it has nothing more to send: remembered as no silo.
-            silo = row.HasValue ? row.Value!.GetString("Silo") ?? "" : "";
-            _journalSilos[journalId] = silo;
-        }
-
+        var silo = await SiloOfAsync(journalId);
         if (silo.Length == 0 || StatusOf(silo) is SiloStatus.Dead or SiloStatus.None)
         {
             return;
@@ -452,6 +442,40 @@ public sealed partial class DeviceBucketGrain(
         }
 
         throw new TimeoutException($"Journal {journalId} cannot yet say whether record {ticket} is written (silo {silo} is {StatusOf(silo)}); the device's load is tried again.");
+    }
+
+    /// <summary>
+    /// The silo of journal <paramref name="journalId"/> from the registry (remembered: a journal's
+    /// silo never changes); empty once the journal is gone from it (closed or replayed; a journal
+    /// registers before its first record), when it has nothing more to send.
+    /// </summary>
+    private async Task<string> SiloOfAsync(string journalId)
+    {
+        if (!_journalSilos.TryGetValue(journalId, out var silo))
+        {
+            var registry = await tables.JournalsAsync();
+            TableStore.Count("bucket-holder-read");
+            var row = await registry.GetEntityIfExistsAsync<TableEntity>(Journal.JournalRegistry.Partition, journalId, ["Silo"]);
+            silo = row.HasValue ? row.Value!.GetString("Silo") ?? "" : "";
+            _journalSilos[journalId] = silo;
+        }
+
+        return silo;
+    }
+
+    /// <summary>
+    /// Waits for the replay of every journal whose silo is dead in this silo's view. The journal
+    /// directory (one grain per cluster) is asked only if there is one: it reads the registry
+    /// from wherever it lives, and on a silo cut from storage would hold every bucket's loads.
+    /// </summary>
+    private async Task ReplayDeadJournalsAsync()
+    {
+        var registry = await tables.JournalsAsync();
+        var rows = await TableStore.ReadPartitionAsync(registry, Journal.JournalRegistry.Partition, "bucket-replay-check");
+        if (!rows.TrueForAll(liveness.IsAlive))
+        {
+            await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
+        }
     }
 
     /// <summary>Whether any of <paramref name="watermarks"/> differs from what is written (the meta row must be written).</summary>

@@ -19,6 +19,7 @@ public static class SiloBuilderExtensions
         var services = builder.Services;
         services.AddSingleton<TableStore>();
         services.AddSingleton<IngestJournal>();
+        services.AddSingleton<JournalLiveness>();
         services.AddSingleton<JournalWatch>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<JournalWatch>());
         services.AddSingleton(sp => new DeltaAggregator(

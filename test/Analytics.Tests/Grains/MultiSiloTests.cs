@@ -186,6 +186,35 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
         await ExpectCountedOnceAsync(cluster, requests);
     }
 
+    [Fact]
+    public async Task A_bucket_activating_while_the_journal_directory_sits_on_a_silo_cut_from_storage_serves_its_devices()
+    {
+        // No silo is dead, so no journal needs a replay: a bucket need not ask the directory,
+        // whose registry reads on Silo_2 would hang while its storage is cut.
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        await using var cluster = await StartWithProxiedSiloAsync(proxy);
+        var (proxied, other) = (cluster.Silos.Single(s => s.Name == "Silo_2").SiloAddress, cluster.Silos.Single(s => s.Name == "Silo_1").SiloAddress);
+        var directory = cluster.Client.GetGrain<IJournalDirectoryGrain>(0);
+        await cluster.MigrateAsync(directory.GetGrainId(), proxied);
+        RequestContext.Clear();
+        await directory.EnsureReplayedAsync(null);
+        Assert.Contains(
+            (await cluster.Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics()).Where(g => g.GrainId == directory.GetGrainId()),
+            g => g.SiloAddress.Equals(proxied));
+        proxy.Break();
+
+        // A bucket activates on Silo_1 now, and a new device of it begins a session there.
+        const string deviceId = "far-from-directory";
+        var requests = Session(deviceId, PreviousHour());
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, other);
+        await cluster.Client.GetGrain<IDeviceBucketGrain>(DeviceBuckets.KeyOf(AppId, deviceId, 16)).CountAsync();
+        var ingest = cluster.Client.GetGrain<IDeviceGrain>(DeviceGrain.KeyOf(AppId, deviceId)).IngestAsync(requests[0]);
+        RequestContext.Clear();
+
+        Assert.Same(ingest, await Task.WhenAny(ingest, Task.Delay(TimeSpan.FromSeconds(10))));
+        Assert.Equal(IngestResult.Success, await ingest);
+    }
+
     /// <summary>
     /// Three silos, the one named Silo_2 reaching storage through <paramref name="proxy"/>; answers
     /// give up on the journal after 1 s, and Orleans waits 2 s for a deactivating grain (30 s by

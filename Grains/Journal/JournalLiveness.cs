@@ -1,0 +1,47 @@
+using Analytics.Grains.Hosting;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Analytics.Grains.Journal;
+
+/// <summary>Whether a journal of the registry belongs to a live silo, in this silo's view of the cluster.</summary>
+public sealed class JournalLiveness(IngestJournal local, IClusterMembershipService membership, IOptions<AnalyticsClusterOptions> cluster)
+{
+    private readonly bool _localhost = string.Equals(cluster.Value.Clustering, "localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// A journal is alive while its silo is a member that is not dead. A silo this snapshot does
+    /// not know is dead when another member (this silo, after a restart) has taken its endpoint,
+    /// and otherwise only once its registration is old enough that the snapshot cannot be
+    /// lagging. This process's journal is always alive; with localhost clustering there is one
+    /// silo, so every other journal is a dead predecessor's.
+    /// </summary>
+    public bool IsAlive(TableEntity row)
+    {
+        if (row.RowKey == local.JournalId)
+        {
+            return true;
+        }
+
+        if (row.GetString("Silo") is not { } address || SiloAddress.FromParsableString(address) is not { } silo)
+        {
+            return false;
+        }
+
+        foreach (var (member, entry) in membership.CurrentSnapshot.Members)
+        {
+            if (member.Equals(silo))
+            {
+                return entry.Status != SiloStatus.Dead;
+            }
+
+            if (member.Endpoint.Equals(silo.Endpoint) && member.Generation > silo.Generation)
+            {
+                return false;
+            }
+        }
+
+        return !_localhost && row.GetDateTimeOffset("Started") is { } started && DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(60);
+    }
+}
