@@ -120,7 +120,7 @@ public sealed partial class DeviceBucketGrain(
         // States newer than these rows may sit in the journal of a silo that died (with this
         // bucket's previous activation, perhaps): loads wait until such journals are replayed.
         // Not awaited here, because the replay itself calls this bucket.
-        _replayed = ReplayDeadJournalsAsync();
+        _replayed = liveness.ReplayDeadAsync("bucket-replay-check");
 
         // Unless the previous activation ended with everything written, states newer than these
         // rows may also have come to it from the journals of live silos (it died with its silo
@@ -179,7 +179,7 @@ public sealed partial class DeviceBucketGrain(
         if (_replayed.IsFaulted || _replayed.IsCanceled)
         {
             // The check failed (storage was unreachable): try again rather than fail forever.
-            _replayed = ReplayDeadJournalsAsync();
+            _replayed = liveness.ReplayDeadAsync("bucket-replay-check");
         }
 
         if (_caughtUp.IsFaulted || _caughtUp.IsCanceled)
@@ -461,21 +461,6 @@ public sealed partial class DeviceBucketGrain(
         }
 
         return silo;
-    }
-
-    /// <summary>
-    /// Waits for the replay of every journal whose silo is dead in this silo's view. The journal
-    /// directory (one grain per cluster) is asked only if there is one: it reads the registry
-    /// from wherever it lives, and on a silo cut from storage would hold every bucket's loads.
-    /// </summary>
-    private async Task ReplayDeadJournalsAsync()
-    {
-        var registry = await tables.JournalsAsync();
-        var rows = await TableStore.ReadPartitionAsync(registry, Journal.JournalRegistry.Partition, "bucket-replay-check");
-        if (!rows.TrueForAll(liveness.IsAlive))
-        {
-            await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null);
-        }
     }
 
     /// <summary>Whether any of <paramref name="watermarks"/> differs from what is written (the meta row must be written).</summary>

@@ -14,7 +14,7 @@ public sealed partial class IngestPipelineHost(
     IngestJournal journal,
     DeltaAggregator aggregator,
     StateForwarder forwarder,
-    IGrainFactory grains,
+    JournalLiveness liveness,
     ILocalSiloDetails silo,
     ILogger<IngestPipelineHost> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -31,7 +31,7 @@ public sealed partial class IngestPipelineHost(
     private async Task StartAsync(CancellationToken ct)
     {
         // Journals left by dead processes are replayed before this silo serves anything.
-        await grains.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null).ConfigureAwait(false);
+        await liveness.ReplayDeadAsync("journal-start-check").ConfigureAwait(false);
         journal.Attach(aggregator);
         journal.Attach(forwarder);
         aggregator.Start();
@@ -48,7 +48,7 @@ public sealed partial class IngestPipelineHost(
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(10), _stop.Token).ConfigureAwait(false);
-                await grains.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null).ConfigureAwait(false);
+                await liveness.ReplayDeadAsync("journal-sweep-check").ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

@@ -1,4 +1,5 @@
 using Analytics.Grains.Hosting;
+using Analytics.Grains.Storage;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -6,7 +7,7 @@ using Orleans.Runtime;
 namespace Analytics.Grains.Journal;
 
 /// <summary>Whether a journal of the registry belongs to a live silo, in this silo's view of the cluster.</summary>
-public sealed class JournalLiveness(IngestJournal local, IClusterMembershipService membership, IOptions<AnalyticsClusterOptions> cluster)
+public sealed class JournalLiveness(IngestJournal local, IClusterMembershipService membership, IOptions<AnalyticsClusterOptions> cluster, TableStore tables, IGrainFactory grains)
 {
     private readonly bool _localhost = string.Equals(cluster.Value.Clustering, "localhost", StringComparison.OrdinalIgnoreCase);
 
@@ -43,5 +44,21 @@ public sealed class JournalLiveness(IngestJournal local, IClusterMembershipServi
         }
 
         return !_localhost && row.GetDateTimeOffset("Started") is { } started && DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(60);
+    }
+
+    /// <summary>
+    /// Waits for the replay of every journal whose silo is dead in this silo's view. The journal
+    /// directory (one grain per cluster, <see cref="IJournalDirectoryGrain"/>) is asked only if
+    /// there is one: it reads the registry from wherever it lives, and on a silo cut from storage
+    /// would hold every caller (a bucket's loads, a silo's start).
+    /// </summary>
+    public async Task ReplayDeadAsync(string operation)
+    {
+        var registry = await tables.JournalsAsync().ConfigureAwait(false);
+        var rows = await TableStore.ReadPartitionAsync(registry, JournalRegistry.Partition, operation).ConfigureAwait(false);
+        if (!rows.TrueForAll(IsAlive))
+        {
+            await grains.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(null).ConfigureAwait(false);
+        }
     }
 }

@@ -187,10 +187,10 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task A_bucket_activating_while_the_journal_directory_sits_on_a_silo_cut_from_storage_serves_its_devices()
+    public async Task A_bucket_activating_or_a_silo_starting_while_the_journal_directory_sits_on_a_silo_cut_from_storage_is_not_held_by_it()
     {
-        // No silo is dead, so no journal needs a replay: a bucket need not ask the directory,
-        // whose registry reads on Silo_2 would hang while its storage is cut.
+        // No silo is dead, so no journal needs a replay: neither a bucket nor a starting silo need
+        // ask the directory, whose registry reads on Silo_2 fail while its storage is cut.
         await using var proxy = new FaultProxy(azurite.Azurite.Port);
         await using var cluster = await StartWithProxiedSiloAsync(proxy);
         var (proxied, other) = (cluster.Silos.Single(s => s.Name == "Silo_2").SiloAddress, cluster.Silos.Single(s => s.Name == "Silo_1").SiloAddress);
@@ -213,6 +213,10 @@ public sealed class MultiSiloTests(AzuriteFixture azurite)
 
         Assert.Same(ingest, await Task.WhenAny(ingest, Task.Delay(TimeSpan.FromSeconds(10))));
         Assert.Equal(IngestResult.Success, await ingest);
+
+        var joined = cluster.StartAdditionalSiloAsync();
+        Assert.Same(joined, await Task.WhenAny(joined, Task.Delay(TimeSpan.FromSeconds(60))));
+        Assert.True((await joined).IsActive);
     }
 
     /// <summary>
