@@ -57,6 +57,9 @@ public sealed partial class DeviceBucketGrain(
     private readonly Dictionary<string, string> _journalSilos = new(StringComparer.Ordinal);
     private readonly string _activation = Guid.NewGuid().ToString("N");
     private Task _replayed = Task.CompletedTask;
+
+    /// <summary>The membership version <see cref="_replayed"/> judged the journals' silos by.</summary>
+    private MembershipVersion _replayedView;
     private Task _caughtUp = Task.CompletedTask;
     private bool _catchUpSkipped;
     private Task? _writing;
@@ -120,6 +123,7 @@ public sealed partial class DeviceBucketGrain(
         // States newer than these rows may sit in the journal of a silo that died (with this
         // bucket's previous activation, perhaps): loads wait until such journals are replayed.
         // Not awaited here, because the replay itself calls this bucket.
+        _replayedView = membership.CurrentSnapshot.Version;
         _replayed = liveness.ReplayDeadAsync("bucket-replay-check");
 
         // Unless the previous activation ended with everything written, states newer than these
@@ -176,9 +180,12 @@ public sealed partial class DeviceBucketGrain(
 
     async Task<byte[]?> IDeviceBucketGrain.LoadAsync(string deviceId, string journalId)
     {
-        if (_replayed.IsFaulted || _replayed.IsCanceled)
+        if (_replayed.IsFaulted || _replayed.IsCanceled || (_replayed.IsCompleted && membership.CurrentSnapshot.Version.CompareTo(_replayedView) > 0))
         {
             // The check failed (storage was unreachable): try again rather than fail forever.
+            // Or this silo has since learnt of a change in the cluster (a silo it still saw alive
+            // may be dead now): look again, or a dead journal's states could be missed.
+            _replayedView = membership.CurrentSnapshot.Version;
             _replayed = liveness.ReplayDeadAsync("bucket-replay-check");
         }
 
@@ -298,8 +305,9 @@ public sealed partial class DeviceBucketGrain(
     /// <summary>
     /// Asks the journal of every silo that is not dead (this one included) to send again whatever
     /// it routed to this bucket that the bucket does not hold
-    /// (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>). Dead silos' journals are left to
-    /// <see cref="_replayed"/>. An active silo that cannot be asked fails the loads waiting here,
+    /// (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>). Dead silos' journals are replayed
+    /// instead (the journal directory; <see cref="_replayed"/> may have judged them while this
+    /// silo still saw their silo alive). An active silo that cannot be asked fails the loads waiting here,
     /// and the next load asks again; one that is joining or leaving is asked, but not waited for
     /// if it cannot answer.
     /// </summary>
@@ -308,9 +316,11 @@ public sealed partial class DeviceBucketGrain(
         var registry = await tables.JournalsAsync();
         var rows = await TableStore.ReadPartitionAsync(registry, Journal.JournalRegistry.Partition, "bucket-catch-up");
         var key = this.GetPrimaryKeyString();
-        await Task.WhenAll(rows
-            .Where(row => row.GetString("Silo") is { } silo && StatusOf(silo) != SiloStatus.Dead)
-            .Select(row => CatchUpWithAsync(row.GetString("Silo")!, row.RowKey, key)));
+        // A journal whose silo is dead is replayed rather than asked, also if this activation's
+        // replay check ran while this silo still saw that silo alive.
+        await Task.WhenAll(rows.Select(row => row.GetString("Silo") is { } silo && StatusOf(silo) != SiloStatus.Dead
+            ? CatchUpWithAsync(silo, row.RowKey, key)
+            : GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(row.RowKey)));
     }
 
     private async Task CatchUpWithAsync(string silo, string journalId, string key)

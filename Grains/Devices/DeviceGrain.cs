@@ -31,6 +31,9 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
     /// <summary>When <see cref="_last"/> was appended (<see cref="Environment.TickCount64"/>).</summary>
     private long _lastAppendedAt;
 
+    /// <summary>When this grain first asked to be deactivated (<see cref="Environment.TickCount64"/>; 0: never).</summary>
+    private long _leaveAskedAt;
+
     /// <summary>The grain key of a device.</summary>
     public static string KeyOf(string appId, string deviceId) => string.Concat(appId, ":", deviceId);
 
@@ -66,10 +69,12 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
             // counts its timeout from when the deactivation was asked, perhaps in the turn that
             // appended the record (an end_session waiting for its commit there), and then drops
             // the activation whatever this method still does, so a later activation's load could
-            // come first. Hence the budget runs from the append, and a record not durable within a
-            // tenth of the timeout is reported at once (a later hand-back clears the report).
+            // come first. Hence the budget runs from the append, or from this grain's own request
+            // to leave if that came first in the turn, and a record not durable within a tenth of
+            // the timeout is reported at once (a later hand-back clears the report).
             var timeout = collection.Value.DeactivationTimeout;
-            var left = (timeout * 0.8) - TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastAppendedAt);
+            var since = _leaveAskedAt == 0 ? _lastAppendedAt : Math.Min(_lastAppendedAt, _leaveAskedAt);
+            var left = (timeout * 0.8) - TimeSpan.FromMilliseconds(Environment.TickCount64 - since);
             var early = TimeSpan.FromTicks(Math.Min(left.Ticks, (timeout * 0.1).Ticks));
             if (!await DurableWithinAsync(early, cancellationToken))
             {
@@ -82,6 +87,17 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
 
             await _bucket.ReleaseAsync(_deviceId, _state.Seq, _encoded, journal.JournalId);
         }
+    }
+
+    /// <summary>Asks Orleans to deactivate this grain once idle, noting when (Orleans' deactivation timeout runs from then).</summary>
+    private void Leave()
+    {
+        if (_leaveAskedAt == 0)
+        {
+            _leaveAskedAt = Environment.TickCount64;
+        }
+
+        DeactivateOnIdle();
     }
 
     /// <summary>Whether <see cref="_last"/> is durable, or becomes so within <paramref name="wait"/>.</summary>
@@ -252,7 +268,7 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
         var result = await SettleAsync(Apply(record, inBulk: false));
 
         // Its state is now another device's; nothing keeps this activation.
-        DeactivateOnIdle();
+        Leave();
         return result;
     }
 
@@ -358,7 +374,7 @@ public sealed class DeviceGrain(IngestJournal journal, JournalWatch watch, LiveT
         if (request.EndSession && !request.BeginSession)
         {
             // Sessions end far more often than devices return within two minutes: free the memory now.
-            DeactivateOnIdle();
+            Leave();
         }
 
         return new Applied(IngestResult.Success, AckNow() ? null : receipt);

@@ -25,22 +25,25 @@ public sealed class JournalLiveness(IngestJournal local, IClusterMembershipServi
             return true;
         }
 
-        if (row.GetString("Silo") is not { } address || SiloAddress.FromParsableString(address) is not { } silo)
+        if (row.GetString("Silo") is not { } address || !SiloAddress.TryParse(address, out var silo))
         {
             return false;
         }
 
-        foreach (var (member, entry) in membership.CurrentSnapshot.Members)
+        // A newer generation on the same endpoint (the process restarted) outranks whatever the
+        // snapshot still says of the old one.
+        var members = membership.CurrentSnapshot.Members;
+        foreach (var member in members.Keys)
         {
-            if (member.Equals(silo))
-            {
-                return entry.Status != SiloStatus.Dead;
-            }
-
             if (member.Endpoint.Equals(silo.Endpoint) && member.Generation > silo.Generation)
             {
                 return false;
             }
+        }
+
+        if (members.TryGetValue(silo, out var entry))
+        {
+            return entry.Status != SiloStatus.Dead;
         }
 
         return !_localhost && row.GetDateTimeOffset("Started") is { } started && DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(60);
