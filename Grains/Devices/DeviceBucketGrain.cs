@@ -303,7 +303,7 @@ public sealed partial class DeviceBucketGrain(
     }
 
     /// <summary>
-    /// Asks the journal of every silo that is not dead (this one included) to send again whatever
+    /// Asks the journal of every live silo (<see cref="Journal.JournalLiveness"/>; this one included) to send again whatever
     /// it routed to this bucket that the bucket does not hold
     /// (<see cref="IJournalPeerGrain.CatchUpBucketAsync"/>). Dead silos' journals are replayed
     /// instead (the journal directory; <see cref="_replayed"/> may have judged them while this
@@ -316,9 +316,10 @@ public sealed partial class DeviceBucketGrain(
         var registry = await tables.JournalsAsync();
         var rows = await TableStore.ReadPartitionAsync(registry, Journal.JournalRegistry.Partition, "bucket-catch-up");
         var key = this.GetPrimaryKeyString();
-        // A journal whose silo is dead is replayed rather than asked, also if this activation's
-        // replay check ran while this silo still saw that silo alive.
-        await Task.WhenAll(rows.Select(row => row.GetString("Silo") is { } silo && StatusOf(silo) != SiloStatus.Dead
+        // A journal that is not alive is replayed rather than asked (the same rule as the replay
+        // check's), also if this activation's replay check ran while this silo still saw its
+        // silo alive.
+        await Task.WhenAll(rows.Select(row => row.GetString("Silo") is { } silo && liveness.IsAlive(row)
             ? CatchUpWithAsync(silo, row.RowKey, key)
             : GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(row.RowKey)));
     }
