@@ -39,6 +39,14 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
         var keys = collections.SelectMany(c => RecentYears(appId, c)).ToHashSet(StringComparer.Ordinal);
         keys.UnionWith((await StoredAsync(appId)).Where(k => collections.Contains(CounterKey.Parse(k).Collection)));
         await ClearCountersAsync(keys, epoch);
+
+        // Counts of these events acknowledged before the delete may still be on their way (each
+        // silo's aggregator sends every AggregateFlushMs), and they carry the app's current epoch,
+        // which a delete does not change: cleared now, they would be applied after it. So clear
+        // once more after they have arrived. What is acknowledged while the delete runs may be
+        // erased with it, as with a reset (docs/durability.md, "App resets and deleted events").
+        await Task.Delay(TimeSpan.FromMilliseconds(options.Value.AggregateFlushMs + 1000));
+        await ClearCountersAsync(keys, epoch);
     }
 
     /// <summary>Clears the counter grains <paramref name="keys"/>, 32 at a time.</summary>

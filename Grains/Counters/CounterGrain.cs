@@ -40,7 +40,7 @@ public sealed partial class CounterGrain(TableStore tables, IOptions<StorageOpti
 
     Task<long> ICounterGrain.GetWatermarkAsync(string journalId) => Task.FromResult(_store.Watermark(journalId));
 
-    async Task ICounterGrain.ClearAsync(int epoch) => await _store.ClearAsync(_table, epoch);
+    async Task ICounterGrain.ClearAsync(int epoch) => await _store.ClearAsync(_table, epoch, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
     private async Task WriteAsync(CancellationToken ct)
     {

@@ -12,6 +12,10 @@ public sealed class CounterStore
 {
     private const string MetaRow = "~meta";
     private const string EpochProperty = "E";
+
+    // Set on the meta row while the rows of a clear (app reset, events deleted) may still exist:
+    // a load then reads none of the partition's other rows.
+    private const string ClearingProperty = "C";
     private static readonly TimeSpan WatermarkRetention = TimeSpan.FromDays(14);
 
     private readonly Dictionary<string, Doc> _docs = new(StringComparer.Ordinal);
@@ -31,6 +35,12 @@ public sealed class CounterStore
     private readonly string _key;
     private readonly bool _lastSeen;
     private readonly List<string> _strays = [];
+
+    /// <summary>Rows of a clear not yet deleted; no document is written before they are gone.</summary>
+    private readonly List<string> _cleared = [];
+
+    /// <summary>The watermarks when the pending clear began (what its meta row holds); null when none is pending or its meta row is written.</summary>
+    private Dictionary<string, (long, long)>? _clearWatermarks;
     private long _maxGeneration;
     private bool _metaDirty;
     private long _metaBytes;
@@ -55,7 +65,7 @@ public sealed class CounterStore
     }
 
     /// <summary>Whether anything changed since the last write.</summary>
-    public bool IsDirty => _metaDirty || _docs.Values.Any(d => d.Dirty);
+    public bool IsDirty => _metaDirty || _cleared.Count > 0 || _clearWatermarks is not null || _docs.Values.Any(d => d.Dirty);
 
     /// <summary>The in-memory watermark of a journal.</summary>
     public long Watermark(string journalId) => _watermarks.TryGetValue(journalId, out var w) ? w.Segment : 0;
@@ -74,6 +84,14 @@ public sealed class CounterStore
         var rowKeys = new Dictionary<(string Doc, long Generation), List<string>>();
         var generations = new Dictionary<string, long>(StringComparer.Ordinal);
         var docParts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (rows.Find(r => r.RowKey == MetaRow) is { } metaRow && metaRow.GetBoolean(ClearingProperty) == true)
+        {
+            // A clear wrote its meta row and did not finish deleting the rows it erased: they are
+            // not data any more, and are deleted before this grain writes anything.
+            _cleared.AddRange(rows.Where(r => r.RowKey != MetaRow).Select(r => r.RowKey));
+            rows = [metaRow];
+        }
+
         foreach (var row in rows)
         {
             if (row.RowKey == MetaRow)
@@ -262,6 +280,10 @@ public sealed class CounterStore
             return false;
         }
 
+        // A clear's rows go before any document is written, or a document written again under
+        // the same key could be deleted with them.
+        await FinishClearAsync(table);
+
         // Forget watermarks of journals that have not sent anything for a long time: a journal
         // that old has been trimmed or replayed, so no range of it can arrive again.
         var cutoff = nowMs - (long)WatermarkRetention.TotalMilliseconds;
@@ -435,17 +457,19 @@ public sealed class CounterStore
         }
     }
 
-    /// <summary>Deletes the partition and forgets everything; from now on batches of an epoch before <paramref name="epoch"/> are dropped.</summary>
-    public async Task ClearAsync(TableClient table, int epoch)
+    /// <summary>
+    /// Deletes the partition and forgets everything; from now on batches of an epoch before
+    /// <paramref name="epoch"/> are dropped. Durable before it returns, in this order: a meta row
+    /// with the new epoch, the watermarks of every range applied so far, no documents and a
+    /// clearing mark, so that from then on a crash neither loads the erased documents nor
+    /// applies those ranges again when the journal replays; then the deletes; then the meta row
+    /// without the mark. If storage fails half-way, the next write goes on from there.
+    /// </summary>
+    public async Task ClearAsync(TableClient table, int epoch, long nowMs)
     {
         var rows = await TableStore.ReadPartitionAsync(table, _partition, "counter-clear");
-        var deletes = rows.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, r.RowKey))).ToList();
-        foreach (var chunk in deletes.Chunk(TableStore.MaxBatch))
-        {
-            await TableStore.SubmitAsync(table, chunk, "counter-clear");
-        }
-
-        var watermarks = new Dictionary<string, (long, long)>(_watermarks);
+        _cleared.AddRange(rows.Where(r => r.RowKey != MetaRow).Select(r => r.RowKey));
+        _cleared.AddRange(_strays);
         _strays.Clear();
         _docs.Clear();
         _meta.Clear();
@@ -453,13 +477,50 @@ public sealed class CounterStore
         _metaBytes = 0;
         _shardCounts.Clear();
         _epoch = Math.Max(_epoch, epoch);
-        foreach (var (j, w) in watermarks)
+
+        // The watermarks stay: ranges already applied must stay applied-once after a clear.
+        _clearWatermarks = new Dictionary<string, (long, long)>(_watermarks, StringComparer.Ordinal);
+        _metaDirty = true;
+        await WriteAsync(table, nowMs);
+    }
+
+    /// <summary>
+    /// Finishes a pending clear: its marked meta row (unless written already), then its deletes
+    /// (a missing row is no error). Throws if storage fails, leaving the rest for the next write.
+    /// </summary>
+    private async Task FinishClearAsync(TableClient table)
+    {
+        if (_clearWatermarks is { } watermarks)
         {
-            // Keep the watermarks: ranges already applied must stay applied-once after a reset.
-            _watermarks[j] = w;
+            if (_cleared.Count > 0)
+            {
+                var meta = new TableEntity(_partition, MetaRow);
+                BinaryChunks.Write(meta, DocCodec.EncodeMeta(watermarks, new Dictionary<string, List<string>>(), new Dictionary<string, int>(), new Dictionary<string, long>()));
+                meta[EpochProperty] = _epoch;
+                meta[ClearingProperty] = true;
+                if (KeyEncoding.IsHashed(_partition))
+                {
+                    meta[KeyProperty] = _key;
+                }
+
+                await TableStore.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, meta)], "counter-clear");
+            }
+
+            foreach (var (j, w) in watermarks)
+            {
+                _durable[j] = Math.Max(_durable.GetValueOrDefault(j), w.Item1);
+            }
+
+            _clearWatermarks = null;
         }
 
-        _metaDirty = true;
+        var deletes = _cleared.Distinct(StringComparer.Ordinal).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(_partition, k))).ToList();
+        foreach (var chunk in deletes.Chunk(TableStore.MaxBatch))
+        {
+            await TableStore.DeleteAsync(table, chunk, "counter-clear");
+        }
+
+        _cleared.Clear();
     }
 
     // '#', '/', '\' and '?' are not allowed in keys; '!' and '@' never appear in an encoded

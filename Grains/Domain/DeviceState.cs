@@ -16,6 +16,14 @@ public sealed class DeviceState
 
     /// <summary>Sequence number of the last journaled request applied to this state.</summary>
     public long Seq { get; set; }
+
+    /// <summary>
+    /// Where the sequence numbers of an app's reset epoch start: above every number of the
+    /// epochs before it (2^40 records a device and epoch), so that a state from before a reset
+    /// that is still on its way to the device's bucket (the state forwarder, a replay) never
+    /// outranks the states of the device's new life, which may have begun again at nothing.
+    /// </summary>
+    public static long FirstSeqOf(int epoch) => (long)Math.Clamp(epoch, 0, 1 << 22) << 40;
     /// <summary>First seen: time of the first counted begin_session (Countly <c>fs</c>).</summary>
     public long FirstSeen { get; set; }
     /// <summary>Last seen: latest counted session start, never moved backwards (Countly <c>ls</c>).</summary>
@@ -116,9 +124,13 @@ public sealed class DeviceState
         return 0;
     }
 
-    /// <summary>Forgets everything but the sequence number: the app was reset (Countly deletes its users).</summary>
+    /// <summary>
+    /// Forgets everything but the sequence number, which moves on to at least
+    /// <see cref="FirstSeqOf"/>(<paramref name="epoch"/>): the app was reset (Countly deletes its users).
+    /// </summary>
     public void StartOver(int epoch)
     {
+        Seq = Math.Max(Seq, FirstSeqOf(epoch));
         FirstSeen = 0;
         LastSeen = 0;
         LastBegin = 0;

@@ -49,6 +49,26 @@ public sealed class SessionOutcomeTests
         Assert.Equal(expected, Apply(state, merge));
     }
 
+    [Fact]
+    public void After_a_reset_a_device_numbers_its_states_above_every_state_from_before_it()
+    {
+        // Before the reset: a device with many records (a state still on its way to its bucket).
+        var before = new DeviceState { Seq = 5_000_000 };
+        Apply(before, Request(T, 1) with { BeginSession = true });
+
+        // After it: the same device, active (its state kept) or starting from nothing.
+        var kept = DeviceStateCodec.Decode(DeviceStateCodec.Encode(before));
+        var fresh = new DeviceState();
+        Assert.Equal(SessionRules.Outcome.Began, Apply(kept, Request(T + 60_000, 2) with { BeginSession = true, Epoch = 1 }));
+        Assert.Equal(SessionRules.Outcome.Began, Apply(fresh, Request(T + 60_000, 2) with { BeginSession = true, Epoch = 1 }));
+
+        Assert.Equal(DeviceState.FirstSeqOf(1), kept.Seq);
+        Assert.Equal(DeviceState.FirstSeqOf(1), fresh.Seq);
+        Assert.True(fresh.Seq > before.Seq);
+        Assert.True(DeviceState.FirstSeqOf(2) > DeviceState.FirstSeqOf(1) + 1_000_000_000_000);
+        Assert.Equal(0, DeviceState.FirstSeqOf(0));
+    }
+
     private static SessionRules.Outcome Apply(DeviceState state, IngestRequest request) =>
         SessionRules.Apply(state, request, TimeZones.Get("UTC"), new CounterIncrements());
 
