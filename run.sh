@@ -4,7 +4,9 @@
 # runs the all-in-one silo (silo + co-hosted HTTP frontend) in the foreground.
 #   ./run.sh [--urls URL] [--silos N] [--frontends M] [extra silo arguments]
 # With --silos N (N > 1) or --frontends M (M > 0) it starts a local cluster instead: N silo
-# processes on Azure Table clustering (silo and gateway ports 11111+i / 30000+i) and M separate
+# processes on Azure Table clustering (silo and gateway ports 11111+i / 30000+i, or from
+# Analytics__Cluster__SiloPort / GatewayPort when set; silo HTTP 9100+i with frontends, or from
+# ANALYTICS_SILO_HTTP_PORT) and M separate
 # frontend processes (Orleans clients); the first frontend (or silo 0 when M = 0) listens on URL,
 # the others on the following ports. Logs go to $ANALYTICS_DATA_DIR/logs/.
 # Environment: ANALYTICS_DATA_DIR (default ./.data), Analytics__Storage__ConnectionString,
@@ -99,12 +101,17 @@ mkdir -p "$DATA/logs"
 export Analytics__Cluster__Clustering=azuretable
 export Analytics__Cluster__AdvertisedAddress=127.0.0.1
 export Analytics__Cluster__ClusterId="${Analytics__Cluster__ClusterId:-local}"
+# Silo i listens on SiloPort + i and GatewayPort + i (set them to run a second cluster beside this one).
+SILO_PORT="${Analytics__Cluster__SiloPort:-11111}"
+GATEWAY_PORT="${Analytics__Cluster__GatewayPort:-30000}"
+SILO_HTTP_PORT="${ANALYTICS_SILO_HTTP_PORT:-9100}"
+rm -f "$DATA"/logs/silo-*.log "$DATA"/logs/frontend-*.log
 for i in $(seq 0 $((SILOS - 1))); do
-  if [ "$FRONTENDS" -eq 0 ]; then silo_url="$BASE:$((PORT + i))"; else silo_url="http://127.0.0.1:$((9100 + i))"; fi
-  Analytics__Cluster__SiloPort=$((11111 + i)) Analytics__Cluster__GatewayPort=$((30000 + i)) \
+  if [ "$FRONTENDS" -eq 0 ]; then silo_url="$BASE:$((PORT + i))"; else silo_url="http://127.0.0.1:$((SILO_HTTP_PORT + i))"; fi
+  Analytics__Cluster__SiloPort=$((SILO_PORT + i)) Analytics__Cluster__GatewayPort=$((GATEWAY_PORT + i)) \
     dotnet "$SILO_DLL" --urls "$silo_url" "${PASS[@]+"${PASS[@]}"}" > "$DATA/logs/silo-$i.log" 2>&1 &
   PIDS+=($!)
-  echo "silo $i: HTTP $silo_url, silo port $((11111 + i)), gateway $((30000 + i)), log $DATA/logs/silo-$i.log"
+  echo "silo $i: HTTP $silo_url, silo port $((SILO_PORT + i)), gateway $((GATEWAY_PORT + i)), log $DATA/logs/silo-$i.log"
 done
 for j in $(seq 0 $((FRONTENDS - 1))); do
   frontend_url="$BASE:$((PORT + j))"

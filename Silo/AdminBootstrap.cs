@@ -32,19 +32,36 @@ public sealed partial class AdminBootstrap(IGrainFactory grains, AccountsCache c
 
         var snapshot = await accounts.GetAsync();
         var keyFile = Path.Combine(DataDirectory(configuration), "admin-api-key");
+        var saved = File.Exists(keyFile) ? File.ReadAllText(keyFile).Trim() : "";
         if (snapshot.Members.Any(m => m.GlobalAdmin))
         {
-            if (File.Exists(keyFile))
+            // Print the saved key only if it is this storage's: the same data folder may have
+            // served other storage (another account or table prefix) with an admin of its own.
+            if (saved.Length > 0 && snapshot.Members.Any(m => m.GlobalAdmin && m.ApiKeyHash == AccountRules.HashApiKey(saved)))
             {
-                LogExisting(logger, File.ReadAllText(keyFile).Trim(), keyFile);
+                LogExisting(logger, saved, keyFile);
+            }
+            else if (saved.Length > 0)
+            {
+                LogOtherKey(logger, keyFile);
             }
 
             IsDone = true;
             return;
         }
 
-        var key = AccountRules.NewApiKey();
+        // A new store: the saved key, if there is one, serves it too, so that the file never
+        // loses the key of the store it was written for (only hashes are stored).
+        var key = saved.Length > 0 ? saved : AccountRules.NewApiKey();
         cache.Apply((await accounts.EnsureAdminAsync(AccountRules.HashApiKey(key), replaceExistingKey: false)).Snapshot);
+        if (saved.Length > 0)
+        {
+            Console.WriteLine($"Global admin api_key: {key}  (from {keyFile})");
+            LogExisting(logger, key, keyFile);
+            IsDone = true;
+            return;
+        }
+
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
@@ -73,6 +90,9 @@ public sealed partial class AdminBootstrap(IGrainFactory grains, AccountsCache c
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Global admin api_key: {Key} (from {File})")]
     private static partial void LogExisting(ILogger logger, string key, string file);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The api_key saved in {File} is not a global admin's in this storage; set Analytics__AdminApiKey to make a key one")]
+    private static partial void LogOtherKey(ILogger logger, string file);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Generated a global admin api_key; saved in {File}")]
     private static partial void LogGenerated(ILogger logger, string file);

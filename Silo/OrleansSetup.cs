@@ -37,7 +37,9 @@ public static class OrleansSetup
                 o.TableName = storage.TablePrefix + "silos";
             });
             var address = string.IsNullOrWhiteSpace(cluster.AdvertisedAddress) ? FirstAddress() : IPAddress.Parse(cluster.AdvertisedAddress);
-            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            // A silo advertising a loopback address (run.sh's local cluster) listens on loopback
+            // only: its ports take no authentication, and nothing outside the machine can use them.
+            silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
         }
         else
         {
