@@ -47,6 +47,24 @@ public interface IJournalCatchUpGrain : IGrainWithStringKey
     Task<BucketCatchUp> CatchUpBucketAsync(string journalId, string bucketKey);
 }
 
+/// <summary>
+/// The same journal peer (the same grain) with a catch-up of counter grains, for deleting events:
+/// an interface of its own so that the caller can tell from a silo's manifest whether that
+/// silo's version has it.
+/// </summary>
+public interface IJournalCounterCatchUpGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Returns <see cref="CatchUpAnswer.Done"/> once this silo's journal <paramref name="journalId"/>
+    /// has written every record appended before the call and the counter grains
+    /// <paramref name="counterKeys"/> have applied every increment of them it routes to them; at
+    /// once, if that journal is not this silo's, why. Fails if that takes longer than the
+    /// catch-up's timeout (storage down).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<CatchUpAnswer> CatchUpCountersAsync(string journalId, string[] counterKeys);
+}
+
 /// <summary>What <see cref="IJournalCatchUpGrain.CatchUpBucketAsync"/> did, and the devices it could not yet catch up.</summary>
 [GenerateSerializer, Immutable, Alias("Analytics.BucketCatchUp")]
 public sealed record BucketCatchUp

@@ -1,12 +1,22 @@
+using Analytics.Grains.Journal;
 using Analytics.Grains.Pipeline;
 using Analytics.Grains.Storage;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Metadata;
+using Orleans.Runtime;
 
 namespace Analytics.Grains.Counters;
 
 /// <summary>Erases an app's data, or some events' data: every counter grain found in storage (and those of recent years, which may not have written yet), and every device bucket.</summary>
-public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> options) : Grain, IAppDataGrain
+public sealed partial class AppDataGrain(
+    TableStore tables,
+    IOptions<StorageOptions> options,
+    JournalLiveness liveness,
+    IClusterManifestProvider manifests,
+    GrainInterfaceTypeResolver interfaces,
+    ILogger<AppDataGrain> logger) : Grain, IAppDataGrain
 {
     private static readonly string[] FixedCollections =
     [
@@ -38,16 +48,58 @@ public sealed class AppDataGrain(TableStore tables, IOptions<StorageOptions> opt
         var collections = eventKeys.Select(Collections.Event).ToHashSet(StringComparer.Ordinal);
         var keys = collections.SelectMany(c => RecentYears(appId, c)).ToHashSet(StringComparer.Ordinal);
         keys.UnionWith((await StoredAsync(appId)).Where(k => collections.Contains(CounterKey.Parse(k).Collection)));
-        await ClearCountersAsync(keys, epoch);
 
-        // Counts of these events acknowledged before the delete may still be on their way (each
-        // silo's aggregator sends every AggregateFlushMs), and they carry the app's current epoch,
-        // which a delete does not change: cleared now, they would be applied after it. So clear
-        // once more after they have arrived. What is acknowledged while the delete runs may be
-        // erased with it, as with a reset (docs/durability.md, "App resets and deleted events").
-        await Task.Delay(TimeSpan.FromMilliseconds(options.Value.AggregateFlushMs + 1000));
+        // Counts of these events acknowledged before the delete may still be on their way (a
+        // journal segment being routed, each silo's aggregator sending every AggregateFlushMs),
+        // and they carry the app's current epoch, which a delete does not change: cleared now,
+        // they would be applied after it. So every journal first brings what it holds for these
+        // grains up to date (a dead silo's is replayed). What is acknowledged while the delete
+        // runs may be erased with it, as with a reset (docs/durability.md, "App resets and
+        // deleted events"). A journal that cannot (a silo of an older version, storage down) is
+        // given the aggregators' flush interval instead, and the grains are cleared again.
+        var caughtUp = await CatchUpJournalsAsync([.. keys]);
         await ClearCountersAsync(keys, epoch);
+        if (!caughtUp)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(options.Value.AggregateFlushMs + 1000));
+            await ClearCountersAsync(keys, epoch);
+        }
     }
+
+    /// <summary>Every registered journal's routed increments for <paramref name="keys"/> applied; false if some journal could not say so.</summary>
+    private async Task<bool> CatchUpJournalsAsync(string[] keys)
+    {
+        var registry = await tables.JournalsAsync();
+        var rows = await TableStore.ReadPartitionAsync(registry, JournalRegistry.Partition, "erase-catch-up");
+        var answers = await Task.WhenAll(rows.Select(async row =>
+        {
+            try
+            {
+                if (row.GetString("Silo") is not { } silo || !liveness.IsAlive(row))
+                {
+                    await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(row.RowKey);
+                    return true;
+                }
+
+                if (!SiloAddress.TryParse(silo, out var address) || !manifests.Current.Silos.TryGetValue(address, out var manifest)
+                    || !manifest.Interfaces.ContainsKey(interfaces.GetGrainInterfaceType(typeof(IJournalCounterCatchUpGrain))))
+                {
+                    return false;
+                }
+
+                return await GrainFactory.GetGrain<IJournalCounterCatchUpGrain>(silo).CatchUpCountersAsync(row.RowKey, keys) == CatchUpAnswer.Done;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogCatchUpFailed(logger, e, row.RowKey);
+                return false;
+            }
+        }));
+        return answers.All(a => a);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal {JournalId} could not bring deleted events' counts up to date; they are cleared again after the aggregators' interval")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception e, string journalId);
 
     /// <summary>Clears the counter grains <paramref name="keys"/>, 32 at a time.</summary>
     private async Task ClearCountersAsync(IEnumerable<string> keys, int epoch)

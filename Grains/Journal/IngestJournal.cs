@@ -150,6 +150,18 @@ public sealed partial class IngestJournal : IAsyncDisposable
         }
     }
 
+    /// <summary>The newest ticket appended so far (0 before the first).</summary>
+    public long LastTicket
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _nextTicket - 1;
+            }
+        }
+    }
+
     /// <summary>Segments delivered to consumers so far (the newest).</summary>
     public long LastDelivered => Interlocked.Read(ref _nextDeliver) - 1;
 

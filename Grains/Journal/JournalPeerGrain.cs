@@ -12,7 +12,8 @@ namespace Analytics.Grains.Journal;
 /// later call is placed again.
 /// </summary>
 [SiloOfKeyPlacement]
-public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder, IClusterManifestProvider manifests) : Grain, IJournalPeerGrain, IJournalCatchUpGrain
+public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder, DeltaAggregator aggregator, IClusterManifestProvider manifests)
+    : Grain, IJournalPeerGrain, IJournalCatchUpGrain, IJournalCounterCatchUpGrain
 {
     /// <summary>Longest a catch-up may take before the waiting bucket fails its loads (and is asked again by the next).</summary>
     public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(20);
@@ -47,6 +48,22 @@ public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwa
         };
     }
 
+    async Task<CatchUpAnswer> IJournalCounterCatchUpGrain.CatchUpCountersAsync(string journalId, string[] counterKeys)
+    {
+        if (!string.Equals(journalId, journal.JournalId, StringComparison.Ordinal))
+        {
+            return NotOwn();
+        }
+
+        var deadline = await DeliveredAsync(journal.LastTicket);
+        foreach (var key in counterKeys)
+        {
+            await aggregator.CatchUpAsync(key, deadline - DateTime.UtcNow);
+        }
+
+        return CatchUpAnswer.Done;
+    }
+
     private async Task<CatchUpAnswer> SettleDeviceAsync(string journalId, string bucketKey, long ticket)
     {
         if (string.Equals(journalId, journal.JournalId, StringComparison.Ordinal))
@@ -54,22 +71,29 @@ public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwa
             // First the device's record (docs/durability.md, "Known limits"), so that its state
             // reaches the bucket before the device is served again; only that record and those
             // before it: the rest of the journal's backlog is not this device's business.
-            var deadline = DateTime.UtcNow + CatchUpTimeout;
-            while (!journal.IsDelivered(ticket))
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"Journal {journalId} did not write its record {ticket} within {CatchUpTimeout}.");
-                }
-
-                await Task.Delay(DeliveryPollMs);
-            }
-
+            var deadline = await DeliveredAsync(ticket);
             await forwarder.CatchUpAsync(bucketKey, deadline - DateTime.UtcNow);
             return CatchUpAnswer.Done;
         }
 
         return NotOwn();
+    }
+
+    /// <summary>Waits until record <paramref name="ticket"/> is written and routed; returns the catch-up's deadline.</summary>
+    private async Task<DateTime> DeliveredAsync(long ticket)
+    {
+        var deadline = DateTime.UtcNow + CatchUpTimeout;
+        while (!journal.IsDelivered(ticket))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Journal {journal.JournalId} did not write its record {ticket} within {CatchUpTimeout}.");
+            }
+
+            await Task.Delay(DeliveryPollMs);
+        }
+
+        return deadline;
     }
 
     /// <summary>The answer for a journal not this silo's.</summary>
