@@ -29,7 +29,7 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
             var read = await Task.WhenAll(distinct.Select(k => EventAsync(app.Id, k, segmentation, refresh, fullRange, period, zone, nowMs)));
             var byKey = distinct.Zip(read).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
             var objects = keys.Select(k => byKey[k]).ToArray();
-            await DataReply.WriteAsync(api, EventsOutput.Merge(objects));
+            await DataReply.WriteAsync(api, EventsOutput.Merge(objects, named: list.GetArrayLength() > 0));
             return;
         }
 

@@ -41,6 +41,16 @@ public static class EventNormalizer
         "[CLY]_apm_network", "[CLY]_apm_device",
     }.ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Segments Countly leaves out of an internal event's aggregates (its plugins'
+    /// <c>internalOmitSegments</c>): a star rating's e-mail address, comment, widget and contact
+    /// wish are kept by its feedback plugin, never as segment values anyone can list.
+    /// </summary>
+    private static readonly FrozenDictionary<string, FrozenSet<string>> OmittedSegments = new Dictionary<string, FrozenSet<string>>
+    {
+        ["[CLY]_star_rating"] = new[] { "email", "comment", "widget_id", "contactMe" }.ToFrozenSet(StringComparer.Ordinal),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     /// <summary>Segment values that would clash with day keys (<c>"1"</c>…<c>"31"</c>) in Countly's documents and are therefore prefixed with <c>[CLY]</c>.</summary>
     private static readonly FrozenSet<string> DayLikeValues = Enumerable.Range(1, 31)
         .Select(i => i.ToString(CultureInfo.InvariantCulture)).ToFrozenSet(StringComparer.Ordinal);
@@ -157,7 +167,7 @@ public static class EventNormalizer
             Sum = Decimal(sum, round5: true),
             Dur = Decimal(dur, round5: false),
             Timestamp = Js.IsTruthy(timestamp) ? SdkValues.ResolveTimestampMs(timestamp, nowMs) : requestTimestampMs,
-            Segments = Segments(segmentation),
+            Segments = Segments(segmentation, OmittedSegments.GetValueOrDefault(key)),
         };
     }
 
@@ -328,7 +338,7 @@ public static class EventNormalizer
     /// turn <c>.</c> into <c>:</c>, get <c>[CLY]</c> before day-like values and <c>&amp;#9647</c>
     /// for NUL. Empty values are skipped. Non-object segmentation gives no segments.
     /// </summary>
-    private static IReadOnlyList<KeyValuePair<string, string>> Segments(JsonElement segmentation)
+    private static IReadOnlyList<KeyValuePair<string, string>> Segments(JsonElement segmentation, FrozenSet<string>? omitted)
     {
         if (segmentation.ValueKind != JsonValueKind.Object)
         {
@@ -340,7 +350,7 @@ public static class EventNormalizer
         foreach (var property in segmentation.EnumerateObject())
         {
             var key = SegmentKey(property.Name);
-            if (key is null)
+            if (key is null || omitted?.Contains(key) == true)
             {
                 continue;
             }

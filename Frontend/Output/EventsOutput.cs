@@ -31,9 +31,11 @@ public static class EventsOutput
 
     /// <summary>
     /// Sums several events' objects number by number up to <see cref="MergeDepth"/> levels; their
-    /// <c>meta</c> arrays are concatenated per set without duplicates. No events: <c>{}</c>.
+    /// <c>meta</c> arrays are concatenated per set without duplicates. The <c>meta</c> object is
+    /// there, empty or not, whenever the request named any event (<paramref name="named"/>), as
+    /// Countly's <c>getMergedEventData</c> answers; an empty list is <c>{}</c>.
     /// </summary>
-    public static JsonObject Merge(IEnumerable<JsonObject> events)
+    public static JsonObject Merge(IEnumerable<JsonObject> events, bool named = true)
     {
         var merged = new JsonObject();
         var meta = new Dictionary<string, List<string>>(StringComparer.Ordinal);
@@ -55,7 +57,7 @@ public static class EventsOutput
             }
         }
 
-        if (meta.Count > 0)
+        if (meta.Count > 0 || named)
         {
             var metaJson = new JsonObject();
             foreach (var (set, values) in meta)

@@ -113,9 +113,12 @@ public sealed class EventsTests(ServerFixture fixture)
 
         await api.WriteAsync(appKey, "D", ("timestamp", TestTime.Text(t)), ("events", """[{"key":"a","count":1,"sum":2},{"key":"b","count":2,"sum":0.5,"dur":3},{"key":"c","count":100}]"""));
 
+        // Countly's getMergedEventData answers a meta object even when no event has segments.
         await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""
-            {"{Y}":{"c":3,"s":2.5,"dur":3,"{M}":{"c":3,"s":2.5,"dur":3,"{D}":{"c":3,"s":2.5,"dur":3,"{H}":{"c":3,"s":2.5,"dur":3}}}}}
+            {"{Y}":{"c":3,"s":2.5,"dur":3,"{M}":{"c":3,"s":2.5,"dur":3,"{D}":{"c":3,"s":2.5,"dur":3,"{H}":{"c":3,"s":2.5,"dur":3}}}},"meta":{}}
             """, t), "&events=" + Uri.EscapeDataString("""["a","b","never"]"""));
+        await Expect.ReadAsync(api, appId, "events", """{"meta":{}}""", "&events=" + Uri.EscapeDataString("""["never"]"""));
+        await Expect.ReadAsync(api, appId, "events", "{}", "&events=" + Uri.EscapeDataString("[]"));
     }
 
     [Fact]
@@ -129,7 +132,7 @@ public sealed class EventsTests(ServerFixture fixture)
             [{"key":"a","count":1,"segmentation":{"plan":"pro"}},{"key":"b","count":2,"segmentation":{"plan":"free","os":"ios"}}]
             """));
 
-        // Spec §2.3 (meta concatenated per set); Countly's own getMergedEventData drops meta instead.
+        // Spec §2.3: meta concatenated per set, without duplicates (Countly's getMergedEventData).
         await Expect.ReadAsync(api, appId, "events", TestTime.Fill("""
             {"{Y}":{"c":3,"{M}":{"c":3,"{D}":{"c":3,"{H}":{"c":3}}}},
              "meta":{"segments":["plan","os"],"plan":["pro","free"],"os":["ios"]}}

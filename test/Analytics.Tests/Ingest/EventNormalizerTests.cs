@@ -106,6 +106,16 @@ public sealed class EventNormalizerTests
     public void Registered_internal_events_are_kept(string key) =>
         Assert.Equal(key, Single("{\"key\":\"" + key + "\"}").Key);
 
+    [Fact]
+    public void A_star_rating_keeps_its_rating_segments_but_not_the_feedback_a_person_typed()
+    {
+        var rating = Single("""{"key":"[CLY]_star_rating","segmentation":{"rating":4,"platform":"android","app_version":"1.0","email":"a@b.c","comment":"nice","widget_id":"w1","contactMe":true}}""");
+        var other = Single("""{"key":"feedback","segmentation":{"email":"a@b.c","comment":"nice"}}""");
+
+        Assert.Equal(Pairs(("rating", "[CLY]4"), ("platform", "android"), ("app_version", "1:0")), rating.Segments);
+        Assert.Equal(Pairs(("email", "a@b:c"), ("comment", "nice")), other.Segments);
+    }
+
     [Theory]
     [InlineData("system.click", "click")]
     [InlineData("a..b", "ab")]

@@ -83,9 +83,10 @@ public sealed class EventsOutputTests
     }
 
     [Fact]
-    public void Merge_of_no_events_is_empty()
+    public void Merge_of_no_events_is_empty_and_of_events_without_data_an_empty_meta()
     {
-        Assert.Equal("{}", Json.Text(EventsOutput.Merge([])));
+        Assert.Equal("{}", Json.Text(EventsOutput.Merge([], named: false)));
+        Assert.Equal("""{"meta":{}}""", Json.Text(EventsOutput.Merge([])));
     }
 
     [Fact]
