@@ -30,4 +30,13 @@ public sealed record class AppRecord
     [Id(11)] public int Epoch { get; init; }
     /// <summary>Whether the app refuses data.</summary>
     [Id(12)] public bool Paused { get; init; }
+    /// <summary>
+    /// Incremented when events are deleted: every frontend's cache of the app's event registry
+    /// (<c>EventGate</c>) belongs to one reset epoch and one value of this, so a deleted key sent
+    /// again is registered again on every frontend, not just the one that deleted it.
+    /// </summary>
+    [Id(13)] public int EventsVersion { get; init; }
+
+    /// <summary>What an app's cached event registry belongs to: its <see cref="Epoch"/> and <see cref="EventsVersion"/>.</summary>
+    public long RegistryVersion => ((long)Epoch << 32) | (uint)EventsVersion;
 }

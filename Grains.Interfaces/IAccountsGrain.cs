@@ -30,6 +30,9 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     /// <summary>Starts an app over: bumps its epoch so every device is new again.</summary>
     Task<AccountChange> ResetAppAsync(string appId);
 
+    /// <summary>Increments the app's <see cref="AppRecord.EventsVersion"/>: some of its events were deleted.</summary>
+    Task<AccountChange> EventsDeletedAsync(string appId);
+
     /// <summary>Makes sure a global admin with this api key hash exists (first start, or a configured key).</summary>
     Task<AccountChange> EnsureAdminAsync(string apiKeyHash, bool replaceExistingKey);
 }

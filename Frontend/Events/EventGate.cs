@@ -8,7 +8,10 @@ namespace Analytics.Frontend.Events;
 /// Applies Countly's event-key limits before a request is journaled: keys the app's registry
 /// accepted pass, new keys are registered first (one grain call per new key set), keys beyond
 /// the limit and segment keys beyond the per-event limit are dropped. The accepted sets are
-/// cached per app and refreshed every 30 s, so the common request needs no grain call.
+/// cached per app and refreshed every 30 s, so the common request needs no grain call; a cache
+/// of an earlier <see cref="AppRecord.RegistryVersion"/> (the app was reset or events were
+/// deleted, through any frontend) is not used, or a key deleted from the registry and sent again
+/// would be counted without being registered again, so reads would not show it.
 /// </summary>
 public sealed class EventGate(IGrainFactory grains)
 {
@@ -16,14 +19,17 @@ public sealed class EventGate(IGrainFactory grains)
     private readonly ConcurrentDictionary<string, Known> _apps = new(StringComparer.Ordinal);
 
     /// <summary>The events of <paramref name="events"/> the app accepts, with unaccepted segments removed.</summary>
-    public async ValueTask<IReadOnlyList<IngestEvent>> FilterAsync(string appId, IReadOnlyList<IngestEvent> events)
+    /// <param name="appId">The app.</param>
+    /// <param name="version">The app's <see cref="AppRecord.RegistryVersion"/> in this frontend's accounts snapshot.</param>
+    /// <param name="events">The request's events.</param>
+    public async ValueTask<IReadOnlyList<IngestEvent>> FilterAsync(string appId, long version, IReadOnlyList<IngestEvent> events)
     {
         if (events.Count == 0)
         {
             return events;
         }
 
-        var known = _apps.TryGetValue(appId, out var k) && k.Expires > DateTime.UtcNow ? k : null;
+        var known = _apps.TryGetValue(appId, out var k) && k.Expires > DateTime.UtcNow && k.Version == version ? k : null;
         Dictionary<string, HashSet<string>>? unknown = null;
         // Plain index loops, not LINQ or foreach over the interfaces: this runs for every event request.
         for (var i = 0; i < events.Count; i++)
@@ -70,7 +76,7 @@ public sealed class EventGate(IGrainFactory grains)
 
         var registry = grains.GetGrain<IEventRegistryGrain>(appId);
         var view = await registry.RegisterAsync(unknown.ToDictionary(u => u.Key, u => u.Value.ToArray(), StringComparer.Ordinal));
-        known = new Known(view);
+        known = new Known(view, version);
         _apps[appId] = known;
         if (AllAccepted(known, events))
         {
@@ -159,8 +165,10 @@ public sealed class EventGate(IGrainFactory grains)
     /// <summary>Forgets the cached registry of an app (after event management on this frontend).</summary>
     public void Forget(string appId) => _apps.TryRemove(appId, out _);
 
-    private sealed class Known(EventRegistryView view)
+    private sealed class Known(EventRegistryView view, long version)
     {
+        public long Version { get; } = version;
+
         public HashSet<string> Keys { get; } = new(view.List, StringComparer.Ordinal);
         public Dictionary<string, HashSet<string>> Segments { get; } = view.Segments.ToDictionary(s => s.Key, s => new HashSet<string>(s.Value, StringComparer.Ordinal), StringComparer.Ordinal);
         public DateTime Expires { get; } = DateTime.UtcNow + Lifetime;

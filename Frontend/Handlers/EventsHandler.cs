@@ -4,11 +4,12 @@ using Analytics.Frontend.Events;
 using Analytics.Frontend.Http;
 using Analytics.Grains;
 using Analytics.Grains.Counters;
+using Microsoft.Extensions.Options;
 
 namespace Analytics.Frontend.Handlers;
 
 /// <summary>Countly's event management: <c>/i/events/edit_map|change_visibility|delete_events</c> (app admins).</summary>
-public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate)
+public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate, IOptions<FrontendOptions> options)
 {
     /// <summary>Serves <c>/i/events/*</c>.</summary>
     public async Task WriteAsync(ApiContext api)
@@ -78,6 +79,14 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
                 var deleted = api.Params.TryGetJson("events", out var del) && del.ValueKind == JsonValueKind.Array ? Keys(del) : [];
                 await registry.DeleteAsync(deleted);
                 await grains.GetGrain<IAppDataGrain>(appId).EraseEventsAsync([.. deleted], app.Epoch);
+
+                // Every frontend's cache of the registry still has the deleted keys: a new version
+                // makes each drop it at its next accounts refresh, so a deleted key sent again is
+                // registered again (and read) whichever frontend takes it. Answer once they all
+                // have it, as a reset does.
+                accounts.Apply((await grains.GetGrain<IAccountsGrain>(0).EventsDeletedAsync(appId)).Snapshot);
+                gate.Forget(appId);
+                await Task.Delay(Math.Max(100, options.Value.AccountsRefreshMs) + 1000);
                 break;
         }
 

@@ -208,7 +208,8 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         if (request is { Events.Count: > 0 })
         {
             // The gate hands back the same list when it keeps every event whole (the common case).
-            var events = await gate.FilterAsync(request.AppId, request.Events);
+            var version = accounts.AppById(request.AppId)?.RegistryVersion ?? 0;
+            var events = await gate.FilterAsync(request.AppId, version, request.Events);
             if (!ReferenceEquals(events, request.Events))
             {
                 request = request with { Events = events };

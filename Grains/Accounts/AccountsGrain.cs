@@ -69,6 +69,26 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
             return Refused("App key already in use", 400);
         }
 
+        // The epoch and the events version are the server's: a frontend's copy of the app may be
+        // a refresh interval old, and taking them from it could undo a reset or a delete made
+        // through another frontend meanwhile (a lower epoch would make every counter grain of the
+        // app drop what is sent from then on).
+        var stored = state.State.Apps[index];
+        app = app with { Epoch = stored.Epoch, EventsVersion = stored.EventsVersion };
+        state.State.Apps[index] = app;
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), App = app };
+    }
+
+    async Task<AccountChange> IAccountsGrain.EventsDeletedAsync(string appId)
+    {
+        var index = state.State.Apps.FindIndex(a => a.Id == appId);
+        if (index < 0)
+        {
+            return Refused("App does not exist", 400);
+        }
+
+        var app = state.State.Apps[index] with { EventsVersion = state.State.Apps[index].EventsVersion + 1 };
         state.State.Apps[index] = app;
         await SaveAsync();
         return new AccountChange { Snapshot = Snapshot(), App = app };
