@@ -56,7 +56,7 @@ public interface IJournalCounterCatchUpGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Returns <see cref="CatchUpAnswer.Done"/> once this silo's journal <paramref name="journalId"/>
-    /// has written every record appended before the call and the counter grains
+    /// has written every record acknowledged before the call and the counter grains
     /// <paramref name="counterKeys"/> have applied every increment of them it routes to them; at
     /// once, if that journal is not this silo's, why. Fails if that takes longer than the
     /// catch-up's timeout (storage down).

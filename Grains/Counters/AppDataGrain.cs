@@ -55,19 +55,34 @@ public sealed partial class AppDataGrain(
         // they would be applied after it. So every journal first brings what it holds for these
         // grains up to date (a dead silo's is replayed). What is acknowledged while the delete
         // runs may be erased with it, as with a reset (docs/durability.md, "App resets and
-        // deleted events"). A journal that cannot (a silo of an older version, storage down) is
-        // given the aggregators' flush interval instead, and the grains are cleared again.
+        // deleted events"). A live silo of an older version, which cannot be asked, is given the
+        // aggregators' flush interval instead, and the grains are cleared again. A journal that
+        // could not be brought up to date at all (its silo unreachable, not yet declared dead;
+        // storage down; a replay not finished) may still deliver such counts later: the grains
+        // are cleared as far as that goes, and the delete fails, to be sent again.
         var caughtUp = await CatchUpJournalsAsync([.. keys]);
         await ClearCountersAsync(keys, epoch);
-        if (!caughtUp)
+        if (caughtUp != CatchUp.Done)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(options.Value.AggregateFlushMs + 1000));
             await ClearCountersAsync(keys, epoch);
         }
+
+        if (caughtUp == CatchUp.Failed)
+        {
+            throw new TimeoutException("A journal could not bring the deleted events' counts up to date; delete them again.");
+        }
     }
 
-    /// <summary>Every registered journal's routed increments for <paramref name="keys"/> applied; false if some journal could not say so.</summary>
-    private async Task<bool> CatchUpJournalsAsync(string[] keys)
+    private enum CatchUp
+    {
+        Done,
+        OldVersion,
+        Failed,
+    }
+
+    /// <summary>Every registered journal's increments for <paramref name="keys"/> applied, or why not.</summary>
+    private async Task<CatchUp> CatchUpJournalsAsync(string[] keys)
     {
         var registry = await tables.JournalsAsync();
         var rows = await TableStore.ReadPartitionAsync(registry, JournalRegistry.Partition, "erase-catch-up");
@@ -77,28 +92,37 @@ public sealed partial class AppDataGrain(
             {
                 if (row.GetString("Silo") is not { } silo || !liveness.IsAlive(row))
                 {
+                    // Replayed (its targets have everything) once its registry row is gone; the
+                    // directory may still see its silo alive, or the replay may not have finished.
                     await GrainFactory.GetGrain<IJournalDirectoryGrain>(0).EnsureReplayedAsync(row.RowKey);
-                    return true;
+                    TableStore.Count("erase-catch-up");
+                    return (await registry.GetEntityIfExistsAsync<TableEntity>(JournalRegistry.Partition, row.RowKey, ["RowKey"])).HasValue ? CatchUp.Failed : CatchUp.Done;
                 }
 
-                if (!SiloAddress.TryParse(silo, out var address) || !manifests.Current.Silos.TryGetValue(address, out var manifest)
-                    || !manifest.Interfaces.ContainsKey(interfaces.GetGrainInterfaceType(typeof(IJournalCounterCatchUpGrain))))
+                if (SiloAddress.TryParse(silo, out var address) && manifests.Current.Silos.TryGetValue(address, out var manifest)
+                    && !manifest.Interfaces.ContainsKey(interfaces.GetGrainInterfaceType(typeof(IJournalCounterCatchUpGrain))))
                 {
-                    return false;
+                    return CatchUp.OldVersion;
                 }
 
-                return await GrainFactory.GetGrain<IJournalCounterCatchUpGrain>(silo).CatchUpCountersAsync(row.RowKey, keys) == CatchUpAnswer.Done;
+                var answer = await GrainFactory.GetGrain<IJournalCounterCatchUpGrain>(silo).CatchUpCountersAsync(row.RowKey, keys);
+                return answer switch
+                {
+                    CatchUpAnswer.Done => CatchUp.Done,
+                    CatchUpAnswer.SiloCannotHost => CatchUp.OldVersion,
+                    _ => CatchUp.Failed,
+                };
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 LogCatchUpFailed(logger, e, row.RowKey);
-                return false;
+                return CatchUp.Failed;
             }
         }));
-        return answers.All(a => a);
+        return answers.Contains(CatchUp.Failed) ? CatchUp.Failed : answers.Contains(CatchUp.OldVersion) ? CatchUp.OldVersion : CatchUp.Done;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal {JournalId} could not bring deleted events' counts up to date; they are cleared again after the aggregators' interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Journal {JournalId} could not bring deleted events' counts up to date")]
     private static partial void LogCatchUpFailed(ILogger logger, Exception e, string journalId);
 
     /// <summary>Clears the counter grains <paramref name="keys"/>, 32 at a time.</summary>

@@ -504,11 +504,12 @@ public sealed class CounterStore
                 }
 
                 await TableStore.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpsertReplace, meta)], "counter-clear");
-            }
 
-            foreach (var (j, w) in watermarks)
-            {
-                _durable[j] = Math.Max(_durable.GetValueOrDefault(j), w.Item1);
+                // Durable now (without rows to delete, the meta row of the write that follows is).
+                foreach (var (j, w) in watermarks)
+                {
+                    _durable[j] = Math.Max(_durable.GetValueOrDefault(j), w.Item1);
+                }
             }
 
             _clearWatermarks = null;

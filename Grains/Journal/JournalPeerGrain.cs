@@ -1,4 +1,6 @@
 using Analytics.Grains.Pipeline;
+using Analytics.Grains.Storage;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
@@ -12,7 +14,7 @@ namespace Analytics.Grains.Journal;
 /// later call is placed again.
 /// </summary>
 [SiloOfKeyPlacement]
-public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder, DeltaAggregator aggregator, IClusterManifestProvider manifests)
+public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwarder, DeltaAggregator aggregator, IClusterManifestProvider manifests, IOptions<StorageOptions> storage)
     : Grain, IJournalPeerGrain, IJournalCatchUpGrain, IJournalCounterCatchUpGrain
 {
     /// <summary>Longest a catch-up may take before the waiting bucket fails its loads (and is asked again by the next).</summary>
@@ -55,7 +57,9 @@ public sealed class JournalPeerGrain(IngestJournal journal, StateForwarder forwa
             return NotOwn();
         }
 
-        var deadline = await DeliveredAsync(journal.LastTicket);
+        // Everything acknowledged so far: with durable acks that is what is durable (routed at
+        // once, no storage wait); without, whatever was appended.
+        var deadline = await DeliveredAsync(storage.Value.DurableAcks ? journal.DurableTicket : journal.LastTicket);
         foreach (var key in counterKeys)
         {
             await aggregator.CatchUpAsync(key, deadline - DateTime.UtcNow);

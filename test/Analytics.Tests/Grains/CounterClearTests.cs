@@ -70,6 +70,30 @@ public sealed class CounterClearTests(AzuriteFixture azurite)
         Assert.Equal(3, reloaded.Read(null).Docs["0"]["u"]);
     }
 
+    [Fact]
+    public async Task A_clear_whose_writes_fail_claims_nothing_durable_that_storage_does_not_hold()
+    {
+        var table = await CountersAsync();
+        var store = new CounterStore(Key);
+
+        // Applied, not yet written (the partition is empty): nothing of journal j is durable.
+        store.Apply(Batch(0, 1, epoch: 0, value: 5), 0);
+
+        // Reads work, writes fail (storage throttling or going down; found in review: the clear
+        // reported the range durable, so the journal could trim it).
+        await Assert.ThrowsAnyAsync<Azure.RequestFailedException>(() => store.ClearAsync(new WritesFail(table), epoch: 1, nowMs: 0));
+
+        Assert.Empty(await RowsAsync(table));
+        Assert.Equal(0, store.Durable("j"));
+
+        // Storage back: the next write makes the clear durable, range included.
+        Assert.True(await store.WriteAsync(table, 0));
+        Assert.Equal(1, store.Durable("j"));
+        var restarted = new CounterStore(Key);
+        await restarted.LoadAsync(table);
+        Assert.Equal((1, 1L), (restarted.Epoch, restarted.Watermark("j")));
+    }
+
     private const string MetaRowKey = "~meta";
 
     private static CounterBatch Batch(long from, long to, int epoch, decimal value) => new()
@@ -87,6 +111,22 @@ public sealed class CounterClearTests(AzuriteFixture azurite)
 
     private static Task<List<TableEntity>> RowsAsync(TableClient table) =>
         TableStore.ReadPartitionAsync(table, KeyEncoding.Encode(Key.ToString()), "test");
+
+    /// <summary>A table whose queries reach Azurite and whose writes fail, as during an outage that lets reads through.</summary>
+    private sealed class WritesFail(TableClient inner) : TableClient
+    {
+        public override Azure.AsyncPageable<T> QueryAsync<T>(string? filter = null, int? maxPerPage = null, IEnumerable<string>? select = null, CancellationToken cancellationToken = default) =>
+            inner.QueryAsync<T>(filter, maxPerPage, select, cancellationToken);
+
+        public override Task<Azure.Response> UpsertEntityAsync<T>(T entity, TableUpdateMode mode = TableUpdateMode.Merge, CancellationToken cancellationToken = default) =>
+            throw new Azure.RequestFailedException(503, "down (test)");
+
+        public override Task<Azure.Response<IReadOnlyList<Azure.Response>>> SubmitTransactionAsync(IEnumerable<TableTransactionAction> transactionActions, CancellationToken cancellationToken = default) =>
+            throw new Azure.RequestFailedException(503, "down (test)");
+
+        public override Task<Azure.Response> DeleteEntityAsync(string partitionKey, string rowKey, Azure.ETag ifMatch = default, CancellationToken cancellationToken = default) =>
+            throw new Azure.RequestFailedException(503, "down (test)");
+    }
 
     private Task<TableClient> CountersAsync() =>
         new TableStore(Options.Create(new StorageOptions { ConnectionString = azurite.Azurite.ConnectionString, TablePrefix = AzuriteFixture.NewPrefix() })).CountersAsync();
