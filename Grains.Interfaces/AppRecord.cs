@@ -38,5 +38,6 @@ public sealed record class AppRecord
     [Id(13)] public int EventsVersion { get; init; }
 
     /// <summary>What an app's cached event registry belongs to: its <see cref="Epoch"/> and <see cref="EventsVersion"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public long RegistryVersion => ((long)Epoch << 32) | (uint)EventsVersion;
 }

@@ -24,7 +24,7 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     /// <summary>Replaces an app's editable fields; a duplicate key is refused.</summary>
     Task<AccountChange> UpdateAppAsync(AppRecord app);
 
-    /// <summary>Deletes an app and removes it from every member's rights.</summary>
+    /// <summary>Deletes an app and removes it from every member's rights; the change names the app as it was.</summary>
     Task<AccountChange> DeleteAppAsync(string appId);
 
     /// <summary>Starts an app over: bumps its epoch so every device is new again.</summary>

@@ -128,6 +128,10 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
 
     private async Task UpdateAsync(ApiContext api, MemberRecord member, JsonElement args)
     {
+        // The changes apply to the app as the cluster has it now, not to this frontend's copy,
+        // which may be a refresh interval old: an edit made meanwhile through another frontend
+        // (a rotated key, a pause, a salt) would otherwise be undone by this one.
+        await accounts.RefreshAsync();
         if (await AppOfArgsAsync(api, member, args) is not { } app)
         {
             return;
@@ -215,10 +219,19 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
             return;
         }
 
-        // Reset: the new epoch; delete: one past the last, so increments still on their way are dropped.
-        await grains.GetGrain<IAppDataGrain>(app.Id).EraseAsync(reset ? change.App!.Epoch : app.Epoch + 1);
+        // Reset: the new epoch; delete: one past the last, so increments still on their way are
+        // dropped (the stored app's: this frontend's copy may predate a reset made elsewhere).
+        await grains.GetGrain<IAppDataGrain>(app.Id).EraseAsync(reset ? change.App!.Epoch : (change.App?.Epoch ?? app.Epoch) + 1);
 
-        // The registry is empty now: keys this frontend knew must be registered again when they come back.
+        // The registry is empty now: keys any frontend knew must be registered again when they
+        // come back. A frontend that took the new epoch while the erase ran may have cached the
+        // registry as it was before it was cleared, under that epoch: a new events version makes
+        // every frontend fetch it again.
+        if (reset)
+        {
+            accounts.Apply((await accountsGrain.EventsDeletedAsync(app.Id)).Snapshot);
+        }
+
         gate.Forget(app.Id);
 
         // Every other frontend (each silo's, each frontend process) stamps requests with the epoch

@@ -78,14 +78,21 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
             default:
                 var deleted = api.Params.TryGetJson("events", out var del) && del.ValueKind == JsonValueKind.Array ? Keys(del) : [];
                 await registry.DeleteAsync(deleted);
-                await grains.GetGrain<IAppDataGrain>(appId).EraseEventsAsync([.. deleted], app.Epoch);
+                try
+                {
+                    await grains.GetGrain<IAppDataGrain>(appId).EraseEventsAsync([.. deleted], app.Epoch);
+                }
+                finally
+                {
+                    // Every frontend's cache of the registry still has the deleted keys (also when
+                    // the erase failed: they are gone from the registry): a new version makes each
+                    // drop it at its next accounts refresh, so a deleted key sent again is
+                    // registered again (and read) whichever frontend takes it.
+                    accounts.Apply((await grains.GetGrain<IAccountsGrain>(0).EventsDeletedAsync(appId)).Snapshot);
+                    gate.Forget(appId);
+                }
 
-                // Every frontend's cache of the registry still has the deleted keys: a new version
-                // makes each drop it at its next accounts refresh, so a deleted key sent again is
-                // registered again (and read) whichever frontend takes it. Answer once they all
-                // have it, as a reset does.
-                accounts.Apply((await grains.GetGrain<IAccountsGrain>(0).EventsDeletedAsync(appId)).Snapshot);
-                gate.Forget(appId);
+                // Answer once every frontend has the new version, as a reset does.
                 await Task.Delay(Math.Max(100, options.Value.AccountsRefreshMs) + 1000);
                 break;
         }

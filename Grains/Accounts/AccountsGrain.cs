@@ -96,10 +96,13 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
 
     async Task<AccountChange> IAccountsGrain.DeleteAppAsync(string appId)
     {
-        if (state.State.Apps.RemoveAll(a => a.Id == appId) == 0)
+        var removed = state.State.Apps.Find(a => a.Id == appId);
+        if (removed is null)
         {
             return Refused("App does not exist", 400);
         }
+
+        state.State.Apps.Remove(removed);
 
         for (var i = 0; i < state.State.Members.Count; i++)
         {
@@ -111,7 +114,7 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
         }
 
         await SaveAsync();
-        return new AccountChange { Snapshot = Snapshot() };
+        return new AccountChange { Snapshot = Snapshot(), App = removed };
     }
 
     async Task<AccountChange> IAccountsGrain.ResetAppAsync(string appId)

@@ -42,4 +42,38 @@ public sealed class ResetAcrossFrontendsTests
         Assert.Equal(1, JsonNode.Parse(sessions)?[year]?["t"]?.GetValue<long>());
         Assert.Equal(1, JsonNode.Parse(sessions)?[year]?["n"]?.GetValue<long>());
     }
+
+    /// <summary>
+    /// An app edited through one frontend right after another changed it (a rotated key, a pause):
+    /// the edit applies to the app as the cluster has it, not to the frontend's copy from its last
+    /// refresh, which used to write the old key back (found in review, 2026-11-28).
+    /// </summary>
+    [Fact]
+    public async Task An_app_edit_right_after_one_through_another_frontend_keeps_both()
+    {
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var prefix = AzuriteFixture.NewPrefix();
+        var adminKey = Guid.NewGuid().ToString("N");
+        var environment = ServerProcess.Clustered(prefix);
+        environment["Analytics__Frontend__AccountsRefreshMs"] = "5000";
+        await using var first = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, environment, adminKey);
+        await using var second = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, environment, adminKey);
+        using var viaFirst = new CountlyClient(first.Client(), adminKey);
+        using var viaSecond = new CountlyClient(second.Client(), adminKey);
+        var (appId, _) = await viaFirst.CreateAppAsync(timezone: "UTC");
+        Assert.True(await CountlyClient.EventuallyAsync(
+            async () => (await viaSecond.ManageAsync("/i/apps/update", new JsonObject { ["app_id"] = appId, ["category"] = "7" })).Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30)));
+        await Task.Delay(6000);
+
+        // The key rotated and the app paused through the second; at once, renamed through the first.
+        var rotated = await viaSecond.ManageAsync("/i/apps/update", new JsonObject { ["app_id"] = appId, ["key"] = "rotated-key", ["paused"] = true });
+        Assert.Equal(HttpStatusCode.OK, rotated.Status);
+        var renamed = await viaFirst.ManageAsync("/i/apps/update", new JsonObject { ["app_id"] = appId, ["name"] = "Renamed" });
+        Assert.Equal(HttpStatusCode.OK, renamed.Status);
+
+        var apps = await viaFirst.GetAsync($"/o/apps/mine?api_key={adminKey}");
+        Assert.Contains("rotated-key", apps.Body, StringComparison.Ordinal);
+        Assert.Contains("Renamed", apps.Body, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,11 @@
+using System.Text.Json.Nodes;
 using Analytics.Grains;
+using Analytics.Grains.Accounts;
+using Analytics.Grains.Counters;
 using Analytics.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Analytics.Tests.Grains;
 
@@ -29,5 +35,50 @@ public sealed class AccountsGrainTests(AzuriteFixture azurite)
         var stored = (await accounts.GetAsync()).Apps.Single(a => a.Id == created.Id);
         Assert.Equal((1, 1), (stored.Epoch, stored.EventsVersion));
         Assert.NotEqual(created.RegistryVersion, stored.RegistryVersion);
+    }
+
+    /// <summary>
+    /// A frontend that takes a reset's new epoch while the reset's erase still runs caches the
+    /// registry as it was before the erase cleared it; the events version the reset then
+    /// increments (as <c>AppsHandler</c> does after the erase) makes it fetch the registry again,
+    /// so a key sent again afterwards is registered again (found in review).
+    /// </summary>
+    [Fact]
+    public async Task A_frontend_that_cached_the_registry_during_a_resets_erase_registers_a_returning_key_again()
+    {
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix());
+        var accounts = cluster.Client.GetGrain<IAccountsGrain>(0);
+        var app = (await accounts.CreateAppAsync(new AppRecord { Id = "5f00000000000000000000c1", Name = "App", Key = "key-c1" })).App!;
+        var gate = new Analytics.Frontend.Events.EventGate(cluster.Client);
+        IReadOnlyList<IngestEvent> buy = [new IngestEvent { Key = "buy", Timestamp = 1 }];
+        await gate.FilterAsync(app.Id, app.RegistryVersion, buy);
+        var registry = cluster.Client.GetGrain<IEventRegistryGrain>(app.Id);
+
+        // The reset's first step; then this frontend takes its epoch and caches the registry.
+        var reset = (await accounts.ResetAppAsync(app.Id)).App!;
+        await gate.FilterAsync(app.Id, reset.RegistryVersion, [new IngestEvent { Key = "other", Timestamp = 2 }]);
+
+        // The erase clears the registry; then the events version.
+        await cluster.Client.GetGrain<IAppDataGrain>(app.Id).EraseAsync(reset.Epoch);
+        Assert.DoesNotContain("buy", (await registry.GetAsync()).List);
+        var after = (await accounts.EventsDeletedAsync(app.Id)).App!;
+
+        Assert.Single(await gate.FilterAsync(app.Id, after.RegistryVersion, buy));
+        Assert.Contains("buy", (await registry.GetAsync()).List);
+    }
+
+    [Fact]
+    public void Accounts_stored_before_the_events_version_load_with_version_zero()
+    {
+        var serializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
+        var state = new AccountsState { Version = 3, Apps = [new AppRecord { Id = "a", Name = "n", Key = "k", Epoch = 2, EventsVersion = 5 }] };
+        var json = JsonNode.Parse(serializer.Serialize(state).ToString())!;
+        var app = json["Apps"]![0]!.AsObject();
+        Assert.False(app.ContainsKey("RegistryVersion"));
+        app.Remove("EventsVersion");
+
+        var back = serializer.Deserialize<AccountsState>(BinaryData.FromString(json.ToJsonString()))!;
+
+        Assert.Equal((2, 0, 2L << 32), (back.Apps[0].Epoch, back.Apps[0].EventsVersion, back.Apps[0].RegistryVersion));
     }
 }
