@@ -12,7 +12,11 @@ public interface IAppDataGrain : IGrainWithStringKey
 
     /// <summary>
     /// Deletes the counters of the events <paramref name="eventKeys"/> in every year that has
-    /// any, stored or still only in memory (Countly's <c>/i/events/delete_events</c>).
+    /// any, stored or still only in memory (Countly's <c>/i/events/delete_events</c>), once every
+    /// journal has brought them up to date. A journal's catch-up may take its 20 s, and a silo of
+    /// an older version the aggregators' interval and a second clear: longer than Orleans' default
+    /// 30 s, after which the caller would be told of a failure while the erase goes on.
     /// </summary>
+    [ResponseTimeout("00:02:00")]
     Task EraseEventsAsync(string[] eventKeys, int epoch);
 }
