@@ -92,6 +92,10 @@ public sealed class UsersHandler(IGrainFactory grains, AccountsCache accounts)
 
     private async Task UpdateAsync(ApiContext api, IAccountsGrain accountsGrain, JsonElement args)
     {
+        // The changes apply to the member as the cluster has it now, not to this frontend's copy,
+        // which may be a refresh interval old: a lock or a change of rights made meanwhile through
+        // another frontend would otherwise be undone by this one.
+        await accounts.RefreshAsync();
         var id = Text(args, "user_id");
         if (id is null || accounts.MemberById(id) is not { } existing)
         {

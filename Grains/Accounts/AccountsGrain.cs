@@ -32,6 +32,9 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
             return Refused("User does not exist", 400);
         }
 
+        // The api key is not changed by an update, and the caller's copy of the member may be a
+        // refresh interval old: a key replaced meanwhile (the admin key at a silo's start) stays.
+        member = member with { ApiKeyHash = state.State.Members[index].ApiKeyHash };
         state.State.Members[index] = member;
         await SaveAsync();
         return new AccountChange { Snapshot = Snapshot(), Member = member };

@@ -6,7 +6,8 @@ namespace Analytics.Tests.Cluster;
 
 /// <summary>
 /// Two silo processes, each with its own HTTP API and its own accounts snapshot: an app reset
-/// through one must not lose what the other acknowledges after the reset has answered.
+/// through one must not lose what the other acknowledges after the reset has answered, and a
+/// change of an app or a user through one is not undone by an edit through the other.
 /// </summary>
 public sealed class ResetAcrossFrontendsTests
 {
@@ -75,5 +76,15 @@ public sealed class ResetAcrossFrontendsTests
         var apps = await viaFirst.GetAsync($"/o/apps/mine?api_key={adminKey}");
         Assert.Contains("rotated-key", apps.Body, StringComparison.Ordinal);
         Assert.Contains("Renamed", apps.Body, StringComparison.Ordinal);
+
+        // The same for a user: locked through the second, renamed at once through the first.
+        var (userId, userKey) = await viaFirst.CreateUserAsync("member1");
+        await Task.Delay(6000);
+        var locked = await viaSecond.ManageAsync("/i/users/update", new JsonObject { ["user_id"] = userId, ["locked"] = true });
+        Assert.Equal(HttpStatusCode.OK, locked.Status);
+        var renamedUser = await viaFirst.ManageAsync("/i/users/update", new JsonObject { ["user_id"] = userId, ["full_name"] = "Renamed" });
+        Assert.Equal(HttpStatusCode.OK, renamedUser.Status);
+        var asUser = await viaFirst.GetAsync($"/o/apps/mine?api_key={userKey}");
+        Assert.Equal(HttpStatusCode.Unauthorized, asUser.Status);
     }
 }

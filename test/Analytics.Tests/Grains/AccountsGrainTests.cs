@@ -68,6 +68,20 @@ public sealed class AccountsGrainTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_member_edited_from_a_copy_older_than_a_key_replacement_keeps_the_new_key()
+    {
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix());
+        var accounts = cluster.Client.GetGrain<IAccountsGrain>(0);
+        var admin = (await accounts.EnsureAdminAsync(AccountRules.HashApiKey("old-key"), replaceExistingKey: true)).Snapshot.Members.Single(m => m.GlobalAdmin);
+
+        // The admin key replaced (a silo started with a new Analytics__AdminApiKey), then an edit from the copy before.
+        await accounts.EnsureAdminAsync(AccountRules.HashApiKey("new-key"), replaceExistingKey: true);
+        var edited = (await accounts.UpdateMemberAsync(admin with { FullName = "Renamed" })).Member!;
+
+        Assert.Equal(("Renamed", AccountRules.HashApiKey("new-key")), (edited.FullName, edited.ApiKeyHash));
+    }
+
+    [Fact]
     public void Accounts_stored_before_the_events_version_load_with_version_zero()
     {
         var serializer = new SystemTextJsonGrainStorageSerializer(Options.Create(new SystemTextJsonGrainStorageSerializerOptions()));
