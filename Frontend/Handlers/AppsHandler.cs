@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Analytics.Frontend.Handlers;
 
 /// <summary>Countly's app management: <c>/i/apps/create|update|delete|reset</c> and <c>/o/apps/all|mine</c> (spec §5).</summary>
-public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate, IOptions<FrontendOptions> options)
+public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate)
 {
     private static readonly HashSet<string> Types = ["mobile", "web", "desktop"];
 
@@ -235,10 +235,11 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
         gate.Forget(app.Id);
 
         // Every other frontend (each silo's, each frontend process) stamps requests with the epoch
-        // of its own accounts snapshot, refreshed every AccountsRefreshMs. Answer once they all
-        // have the new one: a request any of them acknowledges after this answer then belongs to
-        // the new epoch and is kept (those acknowledged during the reset may be erased with it).
-        await Task.Delay(Math.Max(100, options.Value.AccountsRefreshMs) + 1000);
+        // of its own accounts snapshot, and refuses writes once that is older than
+        // AccountsCache.MaxAge. Answer once they all have the new one: a request any of them
+        // acknowledges after this answer then belongs to the new epoch and is kept (those
+        // acknowledged during the reset may be erased with it).
+        await Task.Delay(AccountsCache.ChangeWait);
         await api.SuccessAsync();
     }
 

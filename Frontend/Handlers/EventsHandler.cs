@@ -4,12 +4,11 @@ using Analytics.Frontend.Events;
 using Analytics.Frontend.Http;
 using Analytics.Grains;
 using Analytics.Grains.Counters;
-using Microsoft.Extensions.Options;
 
 namespace Analytics.Frontend.Handlers;
 
 /// <summary>Countly's event management: <c>/i/events/edit_map|change_visibility|delete_events</c> (app admins).</summary>
-public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate, IOptions<FrontendOptions> options)
+public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate)
 {
     /// <summary>Serves <c>/i/events/*</c>.</summary>
     public async Task WriteAsync(ApiContext api)
@@ -93,7 +92,7 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
                 }
 
                 // Answer once every frontend has the new version, as a reset does.
-                await Task.Delay(Math.Max(100, options.Value.AccountsRefreshMs) + 1000);
+                await Task.Delay(AccountsCache.ChangeWait);
                 break;
         }
 

@@ -63,7 +63,7 @@ public sealed partial class CountlyApi(
         var segments = path == "/i" ? IngestPath : path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (segments is ["o", "ping"])
         {
-            var ready = readiness.IsReady && accounts.IsLoaded;
+            var ready = readiness.IsReady && accounts.IsFresh;
             await Reply.MessageAsync(context, ready ? 200 : 503, ready ? "Success" : "Starting");
             return;
         }
@@ -72,6 +72,16 @@ public sealed partial class CountlyApi(
         {
             response.Headers.RetryAfter = "2";
             await Reply.MessageAsync(context, 503, "Server is starting, retry later");
+            return;
+        }
+
+        if (segments is ["i", ..] && !accounts.IsFresh)
+        {
+            // Writes are stamped with the app's reset epoch from the accounts copy, which this
+            // process could not refresh lately (it cannot reach the cluster): a request counted
+            // under an epoch a reset has ended would be dropped after its 200 (AccountsCache).
+            response.Headers.RetryAfter = "5";
+            await Reply.MessageAsync(context, 503, "Server is busy, retry later");
             return;
         }
 

@@ -29,7 +29,7 @@ public static class HealthEndpoints
                 return next(context);
             }
 
-            var ready = readiness.IsReady && accounts.IsLoaded;
+            var ready = readiness.IsReady && accounts.IsFresh;
             startedOnce |= ready;
             bool? healthy = path switch
             {
