@@ -186,9 +186,30 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
         Members = [.. state.State.Members],
     };
 
+    /// <summary>
+    /// Writes the change made to the state. If the write fails the change is not made: the state
+    /// is read back (or, if that fails too, this activation is given up), so that nobody is shown
+    /// a change whose caller was told it failed, and its version number is not used twice.
+    /// </summary>
     private async Task SaveAsync()
     {
         state.State.Version++;
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch (Exception again) when (again is not OutOfMemoryException)
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
     }
 }

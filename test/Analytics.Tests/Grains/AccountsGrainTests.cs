@@ -81,6 +81,29 @@ public sealed class AccountsGrainTests(AzuriteFixture azurite)
         Assert.Equal(("Renamed", AccountRules.HashApiKey("new-key")), (edited.FullName, edited.ApiKeyHash));
     }
 
+    /// <summary>
+    /// A change whose storage write failed is not made: its caller was told so, and nobody else
+    /// may be shown it (found in review: the state kept it in memory, and frontends served it).
+    /// </summary>
+    [Fact]
+    public async Task A_change_whose_write_fails_is_not_made()
+    {
+        await using var proxy = new FaultProxy(azurite.Azurite.Port);
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionStringVia(proxy.Port), AzuriteFixture.NewPrefix());
+        var accounts = cluster.Client.GetGrain<IAccountsGrain>(0);
+        await accounts.CreateAppAsync(new AppRecord { Id = "5f00000000000000000000d1", Name = "First", Key = "key-d1" });
+        var before = await accounts.GetAsync();
+
+        proxy.Break();
+        await Assert.ThrowsAnyAsync<Exception>(() => accounts.CreateAppAsync(new AppRecord { Id = "5f00000000000000000000d2", Name = "Second", Key = "key-d2" }));
+        proxy.Heal();
+
+        var after = await accounts.GetAsync();
+        Assert.Equal(before.Version, after.Version);
+        Assert.DoesNotContain(after.Apps, a => a.Id == "5f00000000000000000000d2");
+        Assert.NotNull((await accounts.CreateAppAsync(new AppRecord { Id = "5f00000000000000000000d2", Name = "Second", Key = "key-d2" })).App);
+    }
+
     [Fact]
     public void Accounts_stored_before_the_events_version_load_with_version_zero()
     {
