@@ -59,43 +59,22 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
         return new AccountChange { Snapshot = Snapshot(), App = app };
     }
 
-    async Task<AccountChange> IAccountsGrain.UpdateAppAsync(AppRecord app)
+    Task<AccountChange> IAccountsGrain.UpdateAppAsync(AppRecord app)
     {
-        var index = state.State.Apps.FindIndex(a => a.Id == app.Id);
-        if (index < 0)
+        if (state.State.Apps.Exists(a => a.Id == app.Id) && state.State.Apps.Exists(a => a.Key == app.Key && a.Id != app.Id))
         {
-            return Refused("App does not exist", 400);
-        }
-
-        if (state.State.Apps.Any(a => a.Key == app.Key && a.Id != app.Id))
-        {
-            return Refused("App key already in use", 400);
+            return Task.FromResult(Refused("App key already in use", 400));
         }
 
         // The epoch and the events version are the server's: a frontend's copy of the app may be
         // a refresh interval old, and taking them from it could undo a reset or a delete made
         // through another frontend meanwhile (a lower epoch would make every counter grain of the
         // app drop what is sent from then on).
-        var stored = state.State.Apps[index];
-        app = app with { Epoch = stored.Epoch, EventsVersion = stored.EventsVersion };
-        state.State.Apps[index] = app;
-        await SaveAsync();
-        return new AccountChange { Snapshot = Snapshot(), App = app };
+        return ChangeAppAsync(app.Id, stored => app with { Epoch = stored.Epoch, EventsVersion = stored.EventsVersion });
     }
 
-    async Task<AccountChange> IAccountsGrain.EventsDeletedAsync(string appId)
-    {
-        var index = state.State.Apps.FindIndex(a => a.Id == appId);
-        if (index < 0)
-        {
-            return Refused("App does not exist", 400);
-        }
-
-        var app = state.State.Apps[index] with { EventsVersion = state.State.Apps[index].EventsVersion + 1 };
-        state.State.Apps[index] = app;
-        await SaveAsync();
-        return new AccountChange { Snapshot = Snapshot(), App = app };
-    }
+    Task<AccountChange> IAccountsGrain.EventsDeletedAsync(string appId) =>
+        ChangeAppAsync(appId, stored => stored with { EventsVersion = stored.EventsVersion + 1 });
 
     async Task<AccountChange> IAccountsGrain.DeleteAppAsync(string appId)
     {
@@ -120,7 +99,11 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
         return new AccountChange { Snapshot = Snapshot(), App = removed };
     }
 
-    async Task<AccountChange> IAccountsGrain.ResetAppAsync(string appId)
+    Task<AccountChange> IAccountsGrain.ResetAppAsync(string appId) =>
+        ChangeAppAsync(appId, stored => stored with { Epoch = stored.Epoch + 1 });
+
+    /// <summary>Replaces app <paramref name="appId"/> with <paramref name="change"/> of its stored record, and saves.</summary>
+    private async Task<AccountChange> ChangeAppAsync(string appId, Func<AppRecord, AppRecord> change)
     {
         var index = state.State.Apps.FindIndex(a => a.Id == appId);
         if (index < 0)
@@ -128,7 +111,7 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
             return Refused("App does not exist", 400);
         }
 
-        var app = state.State.Apps[index] with { Epoch = state.State.Apps[index].Epoch + 1 };
+        var app = change(state.State.Apps[index]);
         state.State.Apps[index] = app;
         await SaveAsync();
         return new AccountChange { Snapshot = Snapshot(), App = app };
