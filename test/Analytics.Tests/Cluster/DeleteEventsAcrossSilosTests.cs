@@ -17,13 +17,11 @@ public sealed class DeleteEventsAcrossSilosTests
     [Fact]
     public async Task Events_acknowledged_by_either_silo_before_a_delete_stay_erased_after_it()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var prefix = AzuriteFixture.NewPrefix();
-        var adminKey = Guid.NewGuid().ToString("N");
-        var environment = ServerProcess.Clustered(prefix);
-        environment["Analytics__Storage__AggregateFlushMs"] = FlushMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var first = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, environment, adminKey);
-        await using var second = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, environment, adminKey);
+        await using var cluster = await ProcessCluster.StartAsync();
+        var adminKey = cluster.AdminKey;
+        var flush = ("Analytics__Storage__AggregateFlushMs", FlushMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await using var first = await cluster.SiloAsync(flush);
+        await using var second = await cluster.SiloAsync(flush);
         using var viaFirst = new CountlyClient(first.Client(), adminKey);
         using var viaSecond = new CountlyClient(second.Client(), adminKey);
         var (appId, appKey) = await viaFirst.CreateAppAsync(timezone: "UTC");

@@ -19,12 +19,10 @@ public sealed class FrontendTierTests(ITestOutputHelper output)
     [Fact]
     public async Task A_frontend_is_not_ready_while_it_cannot_reach_any_silo()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var prefix = AzuriteFixture.NewPrefix();
-        var adminKey = Guid.NewGuid().ToString("N");
-        var clustered = ServerProcess.Clustered(prefix);
-        await using var silo = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
-        await using var frontend = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey, ServerProcess.FrontendDll());
+        await using var cluster = await ProcessCluster.StartAsync();
+        var adminKey = cluster.AdminKey;
+        await using var silo = await cluster.SiloAsync();
+        await using var frontend = await cluster.FrontendAsync();
         using var api = new CountlyClient(frontend.Client(), adminKey);
         var (_, appKey) = await api.CreateAppAsync(timezone: "UTC");
         Assert.Equal(HttpStatusCode.OK, (await api.WriteAsync(appKey, "d1", ("begin_session", "1"))).Status);
@@ -55,13 +53,10 @@ public sealed class FrontendTierTests(ITestOutputHelper output)
     [Fact]
     public async Task A_request_acknowledged_by_a_frontend_right_after_a_reset_is_counted_whatever_its_refresh_setting()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var prefix = AzuriteFixture.NewPrefix();
-        var adminKey = Guid.NewGuid().ToString("N");
-        var clustered = ServerProcess.Clustered(prefix);
-        await using var silo = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
-        var slow = new Dictionary<string, string>(clustered) { ["Analytics__Frontend__AccountsRefreshMs"] = "8000" };
-        await using var frontend = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, slow, adminKey, ServerProcess.FrontendDll());
+        await using var cluster = await ProcessCluster.StartAsync();
+        var adminKey = cluster.AdminKey;
+        await using var silo = await cluster.SiloAsync();
+        await using var frontend = await cluster.FrontendAsync(("Analytics__Frontend__AccountsRefreshMs", "8000"));
         using var viaSilo = new CountlyClient(silo.Client(), adminKey);
         using var viaFrontend = new CountlyClient(frontend.Client(), adminKey);
         var (appId, appKey) = await viaSilo.CreateAppAsync(timezone: "UTC");
@@ -86,12 +81,10 @@ public sealed class FrontendTierTests(ITestOutputHelper output)
     [Fact]
     public async Task A_frontend_stopped_with_requests_in_flight_loses_no_acknowledged_request()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var prefix = AzuriteFixture.NewPrefix();
-        var adminKey = Guid.NewGuid().ToString("N");
-        var clustered = ServerProcess.Clustered(prefix);
-        await using var silo = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
-        await using var frontend = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey, ServerProcess.FrontendDll());
+        await using var cluster = await ProcessCluster.StartAsync();
+        var adminKey = cluster.AdminKey;
+        await using var silo = await cluster.SiloAsync();
+        await using var frontend = await cluster.FrontendAsync();
         using var viaSilo = new CountlyClient(silo.Client(), adminKey);
         using var viaFrontend = new CountlyClient(frontend.Client(), adminKey);
         var (appId, appKey) = await viaFrontend.CreateAppAsync(timezone: "UTC");

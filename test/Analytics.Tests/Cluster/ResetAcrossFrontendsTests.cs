@@ -14,12 +14,10 @@ public sealed class ResetAcrossFrontendsTests
     [Fact]
     public async Task A_request_acknowledged_by_another_silo_right_after_a_reset_is_counted()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var prefix = AzuriteFixture.NewPrefix();
-        var adminKey = Guid.NewGuid().ToString("N");
-        var clustered = ServerProcess.Clustered(prefix);
-        await using var first = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
-        await using var second = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, clustered, adminKey);
+        await using var cluster = await ProcessCluster.StartAsync();
+        var adminKey = cluster.AdminKey;
+        await using var first = await cluster.SiloAsync();
+        await using var second = await cluster.SiloAsync();
         using var viaFirst = new CountlyClient(first.Client(), adminKey);
         using var viaSecond = new CountlyClient(second.Client(), adminKey);
         var (appId, appKey) = await viaFirst.CreateAppAsync(timezone: "UTC");
@@ -52,13 +50,10 @@ public sealed class ResetAcrossFrontendsTests
     [Fact]
     public async Task An_app_edit_right_after_one_through_another_frontend_keeps_both()
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var prefix = AzuriteFixture.NewPrefix();
-        var adminKey = Guid.NewGuid().ToString("N");
-        var environment = ServerProcess.Clustered(prefix);
-        environment["Analytics__Frontend__AccountsRefreshMs"] = "5000";
-        await using var first = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, environment, adminKey);
-        await using var second = await ServerProcess.StartAsync(azurite.ConnectionString, prefix, environment, adminKey);
+        await using var cluster = await ProcessCluster.StartAsync();
+        var adminKey = cluster.AdminKey;
+        await using var first = await cluster.SiloAsync(("Analytics__Frontend__AccountsRefreshMs", "5000"));
+        await using var second = await cluster.SiloAsync(("Analytics__Frontend__AccountsRefreshMs", "5000"));
         using var viaFirst = new CountlyClient(first.Client(), adminKey);
         using var viaSecond = new CountlyClient(second.Client(), adminKey);
         var (appId, _) = await viaFirst.CreateAppAsync(timezone: "UTC");
