@@ -216,6 +216,7 @@ public sealed partial class Period
     {
         period = null;
         long from, to;
+        string name;
         try
         {
             using var doc = JsonDocument.Parse(text);
@@ -225,14 +226,16 @@ public sealed partial class Period
             {
                 return false;
             }
+
+            // Countly keys the dashboard by the parsed array, which JavaScript stringifies as
+            // "from,to": numbers as their digits, date strings without their JSON quotes.
+            name = string.Concat(JsText(root[0]), ",", JsText(root[1]));
         }
         catch (JsonException)
         {
             return false;
         }
 
-        // Countly keys the dashboard by the parsed array, which JavaScript stringifies as "from,to".
-        var name = string.Join(',', text.AsSpan().Trim().Trim("[]").ToString().Split(',').Select(s => s.Trim()));
         if (from == to)
         {
             // Countly treats an empty range as that single day, labelled like "yesterday".
@@ -257,6 +260,10 @@ public sealed partial class Period
         period = Special(name, first, last, null, now, zone);
         return true;
     }
+
+    /// <summary>An element of the range as JavaScript's <c>String()</c> prints it inside an array (only integers and strings get here).</summary>
+    private static string JsText(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
 
     private static bool TryInstant(JsonElement element, TimeZoneInfo zone, out long ms)
     {

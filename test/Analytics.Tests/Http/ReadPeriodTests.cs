@@ -200,6 +200,21 @@ public sealed class ReadPeriodTests(ServerFixture fixture)
         Assert.Equal(keys.Split(','), answer.Json!.AsObject().Select(p => p.Key));
     }
 
+    [Theory]
+    [InlineData("[\"30-12-2025\",\"02-01-2026\"]", "30-12-2025,02-01-2026")]
+    [InlineData("[ 1767000000000 , 1767400000000 ]", "1767000000000,1767400000000")]
+    public async Task The_dashboard_keys_a_range_as_javascript_prints_the_parsed_array(string range, string key)
+    {
+        // Countly parses the period into an array and uses it as the key: String(["a","b"]) is "a,b".
+        using var api = fixture.Api();
+        var (appId, _) = await api.CreateAppAsync();
+
+        var answer = await api.GetAsync($"/o/analytics/dashboard?api_key={api.AdminKey}&app_id={appId}&period={Uri.EscapeDataString(range)}");
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(key, Assert.Single(answer.Json!.AsObject()).Key);
+    }
+
     [Fact]
     public async Task The_dashboard_of_a_past_range_counts_its_sessions()
     {
