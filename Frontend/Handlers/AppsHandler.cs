@@ -107,7 +107,7 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
             Name = Bounded(name, 256),
             Key = string.IsNullOrWhiteSpace(key) ? AccountRules.NewAppKey() : Bounded(key.Trim(), 64),
             Country = CountryOr(Text(args, "country"), "TR"),
-            Timezone = TimeZones.Find(Text(args, "timezone")) is not null ? Text(args, "timezone")! : TimeZones.Default,
+            Timezone = TimeZones.IanaIdOf(Text(args, "timezone")) ?? TimeZones.Default,
             Category = Bounded(Text(args, "category") ?? "6", 16),
             Type = Types.Contains(Text(args, "type") ?? "") ? Text(args, "type")! : "mobile",
             CreatedAt = now,
@@ -151,7 +151,7 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
             changed["key"] = updated.Key;
         }
 
-        if (Text(args, "timezone") is { } zone && TimeZones.Find(zone) is not null)
+        if (TimeZones.IanaIdOf(Text(args, "timezone")) is { } zone)
         {
             updated = updated with { Timezone = zone };
             changed["timezone"] = zone;

@@ -36,6 +36,21 @@ public static class TimeZones
         });
     }
 
+    /// <summary>
+    /// The IANA name of the zone <paramref name="id"/> names, or null when unknown: a Windows
+    /// name (which .NET also accepts) becomes its IANA equivalent, so an app stores the form its
+    /// readers and Countly's dashboard expect.
+    /// </summary>
+    public static string? IanaIdOf(string? id)
+    {
+        if (Find(id) is not { } zone)
+        {
+            return null;
+        }
+
+        return zone.HasIanaId ? zone.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(id!, out var iana) ? iana : null;
+    }
+
     /// <summary>The zone with id <paramref name="id"/>, falling back to the default zone.</summary>
     public static TimeZoneInfo Get(string? id) => Find(id) ?? Find(Default) ?? TimeZoneInfo.Utc;
 }

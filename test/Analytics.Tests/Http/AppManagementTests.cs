@@ -69,6 +69,19 @@ public sealed partial class AppManagementTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_windows_timezone_name_is_stored_as_its_iana_name_on_create_and_update()
+    {
+        using var api = fixture.Api();
+
+        var created = await api.ManageAsync("/i/apps/create", new JsonObject { ["name"] = "Windows zone", ["timezone"] = "Tokyo Standard Time" });
+        var appId = created.Json!["_id"]!.GetValue<string>();
+        var updated = await api.ManageAsync("/i/apps/update", new JsonObject { ["app_id"] = appId, ["timezone"] = "W. Europe Standard Time" });
+
+        Assert.Equal("Asia/Tokyo", created.Json!["timezone"]!.GetValue<string>());
+        Assert.Equal("Europe/Berlin", updated.Json!["timezone"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Create_with_a_key_already_in_use_is_400()
     {
         using var api = fixture.Api();
