@@ -39,19 +39,40 @@ public sealed class UsersHandler(IGrainFactory grains, AccountsCache accounts)
                 await UpdateAsync(api, accountsGrain, args);
                 break;
             default:
-                var ids = args.TryGetProperty("user_ids", out var list) && list.ValueKind == JsonValueKind.Array
-                    ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray()
-                    : [];
-                if (ids.Length == 0)
-                {
-                    await api.MessageAsync(400, "Missing parameter \"user_ids\"");
-                    return;
-                }
-
-                accounts.Apply((await accountsGrain.DeleteMembersAsync(ids)).Snapshot);
-                await api.SuccessAsync();
+                await DeleteAsync(api, accountsGrain, member, args);
                 break;
         }
+    }
+
+    private async Task DeleteAsync(ApiContext api, IAccountsGrain accountsGrain, MemberRecord member, JsonElement args)
+    {
+        // Countly's argument check (validateArgs: a required Array) and its messages.
+        if (!args.TryGetProperty("user_ids", out var list))
+        {
+            await api.MessageAsync(400, "Error: Missing user_ids argument");
+            return;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            await api.MessageAsync(400, "Error: Invalid type for user_ids");
+            return;
+        }
+
+        // A member cannot delete their own account this way, as in Countly (which skips that id):
+        // otherwise the last global admin could remove themselves and leave nobody to manage apps.
+        var ids = list.EnumerateArray()
+            .Where(e => e.ValueKind == JsonValueKind.String)
+            .Select(e => e.GetString()!)
+            .Where(id => id.Length > 0 && id != member.Id)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        if (ids.Length > 0)
+        {
+            accounts.Apply((await accountsGrain.DeleteMembersAsync(ids)).Snapshot);
+        }
+
+        await api.SuccessAsync();
     }
 
     private async Task CreateAsync(ApiContext api, IAccountsGrain accountsGrain, JsonElement args)
