@@ -145,7 +145,9 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
             changed["name"] = updated.Name;
         }
 
-        if (Text(args, "key") is { Length: > 0 } key)
+        // Blank counts as not given, as at creation: trimmed to nothing it would leave the app
+        // with an empty key, which no SDK request can name.
+        if (Text(args, "key") is { } key && !string.IsNullOrWhiteSpace(key))
         {
             updated = updated with { Key = Bounded(key.Trim(), 64) };
             changed["key"] = updated.Key;

@@ -48,4 +48,17 @@ public sealed class AccessControlTests(ServerFixture fixture)
 
         Expect.Answer(answer, HttpStatusCode.BadRequest, $$"""{"result":"{{message}}"}""");
     }
+
+    [Fact]
+    public async Task Update_with_a_blank_key_keeps_the_apps_key()
+    {
+        using var api = fixture.Api();
+        var (appId, key) = await api.CreateAppAsync();
+
+        var answer = await api.ManageAsync("/i/apps/update", new JsonObject { ["app_id"] = appId, ["key"] = "   " });
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Null(answer.Json!["key"]);
+        Expect.Answer(await api.WriteAsync(key, "D"), HttpStatusCode.OK, """{"result":"Success"}""");
+    }
 }
