@@ -12,8 +12,12 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     /// <summary>Creates a member (Countly <c>/i/users/create</c>).</summary>
     Task<AccountChange> CreateMemberAsync(MemberRecord member);
 
-    /// <summary>Replaces a member's editable fields (Countly <c>/i/users/update</c>).</summary>
+    /// <summary>Replaces a member's editable fields, keeping its api key.</summary>
+    /// <remarks>Served for frontends of earlier versions during a rolling upgrade; current ones call <see cref="EditMemberAsync"/>.</remarks>
     Task<AccountChange> UpdateMemberAsync(MemberRecord member);
+
+    /// <summary>Sets the fields <paramref name="edit"/> names on the member as stored (Countly <c>/i/users/update</c>).</summary>
+    Task<AccountChange> EditMemberAsync(MemberEdit edit);
 
     /// <summary>Deletes members (Countly <c>/i/users/delete</c>).</summary>
     Task<AccountChange> DeleteMembersAsync(string[] memberIds);
@@ -21,8 +25,12 @@ public interface IAccountsGrain : IGrainWithIntegerKey
     /// <summary>Creates an app; a duplicate key is refused with Countly's message.</summary>
     Task<AccountChange> CreateAppAsync(AppRecord app);
 
-    /// <summary>Replaces an app's editable fields; a duplicate key is refused.</summary>
+    /// <summary>Replaces an app's editable fields, keeping its epoch and events version; a duplicate key is refused.</summary>
+    /// <remarks>Served for frontends of earlier versions during a rolling upgrade; current ones call <see cref="EditAppAsync"/>.</remarks>
     Task<AccountChange> UpdateAppAsync(AppRecord app);
+
+    /// <summary>Sets the fields <paramref name="edit"/> names on the app as stored; a key another app uses is refused.</summary>
+    Task<AccountChange> EditAppAsync(AppEdit edit);
 
     /// <summary>Deletes an app and removes it from every member's rights; the change names the app as it was.</summary>
     Task<AccountChange> DeleteAppAsync(string appId);

@@ -106,7 +106,7 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
             Id = AccountRules.NewObjectId(),
             Name = Bounded(name, 256),
             Key = string.IsNullOrWhiteSpace(key) ? AccountRules.NewAppKey() : Bounded(key.Trim(), 64),
-            Country = CountryOr(Text(args, "country"), "TR"),
+            Country = CountryOr(Text(args, "country"), null) ?? "TR",
             Timezone = TimeZones.IanaIdOf(Text(args, "timezone")) ?? TimeZones.Default,
             Category = Bounded(Text(args, "category") ?? "6", 16),
             Type = Types.Contains(Text(args, "type") ?? "") ? Text(args, "type")! : "mobile",
@@ -128,73 +128,66 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
 
     private async Task UpdateAsync(ApiContext api, MemberRecord member, JsonElement args)
     {
-        // The changes apply to the app as the cluster has it now, not to this frontend's copy,
-        // which may be a refresh interval old: an edit made meanwhile through another frontend
-        // (a rotated key, a pause, a salt) would otherwise be undone by this one.
+        // The app must be known here to check the rights: one created meanwhile through another
+        // frontend may not be in this frontend's copy yet.
         await accounts.RefreshAsync();
         if (await AppOfArgsAsync(api, member, args) is not { } app)
         {
             return;
         }
 
-        var changed = new JsonObject();
-        var updated = app;
-        if (Text(args, "name") is { Length: > 0 } name)
+        // Only the fields given: the grain sets them on the app as the cluster has it then, so an
+        // edit made meanwhile through another frontend (a rotated key, a pause, a salt) stays.
+        // The answer names the fields given in this order, with their new values (Countly's).
+        var given = new List<string>();
+        T? Given<T>(string field, T? value)
         {
-            updated = updated with { Name = Bounded(name, 256) };
-            changed["name"] = updated.Name;
+            if (value is not null)
+            {
+                given.Add(field);
+            }
+
+            return value;
         }
 
+        var name = Given("name", Text(args, "name") is { Length: > 0 } n ? Bounded(n, 256) : null);
         // Blank counts as not given, as at creation: trimmed to nothing it would leave the app
         // with an empty key, which no SDK request can name.
-        if (Text(args, "key") is { } key && !string.IsNullOrWhiteSpace(key))
-        {
-            updated = updated with { Key = Bounded(key.Trim(), 64) };
-            changed["key"] = updated.Key;
-        }
-
-        if (TimeZones.IanaIdOf(Text(args, "timezone")) is { } zone)
-        {
-            updated = updated with { Timezone = zone };
-            changed["timezone"] = zone;
-        }
-
-        if (Text(args, "country") is { } country)
-        {
-            updated = updated with { Country = CountryOr(country, updated.Country) };
-            changed["country"] = updated.Country;
-        }
-
-        if (Text(args, "category") is { } category)
-        {
-            updated = updated with { Category = Bounded(category, 16) };
-            changed["category"] = updated.Category;
-        }
-
-        if (Text(args, "type") is { } type && Types.Contains(type))
-        {
-            updated = updated with { Type = type };
-            changed["type"] = type;
-        }
-
+        var key = Given("key", Text(args, "key") is { } k && !string.IsNullOrWhiteSpace(k) ? Bounded(k.Trim(), 64) : null);
+        var timezone = Given("timezone", TimeZones.IanaIdOf(Text(args, "timezone")));
+        // An invalid country keeps the app's, and the answer names that.
+        var countryText = Given("country", Text(args, "country"));
+        var category = Given("category", Text(args, "category") is { } c ? Bounded(c, 16) : null);
+        var type = Given("type", Text(args, "type") is { } t && Types.Contains(t) ? t : null);
+        string? salt = null;
         foreach (var saltName in new[] { "salt", "checksum_salt" })
         {
-            if (args.TryGetProperty(saltName, out var salt) && salt.ValueKind is JsonValueKind.String or JsonValueKind.Null)
+            if (args.TryGetProperty(saltName, out var s) && s.ValueKind is JsonValueKind.String or JsonValueKind.Null)
             {
-                updated = updated with { Salt = Bounded(salt.ValueKind == JsonValueKind.String ? salt.GetString()! : "", 256) };
-                changed[saltName] = updated.Salt;
+                salt = Given(saltName, Bounded(s.ValueKind == JsonValueKind.String ? s.GetString()! : "", 256));
             }
         }
 
-        if (args.TryGetProperty("paused", out var paused) && paused.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        bool? paused = args.TryGetProperty("paused", out var p) && p.ValueKind is JsonValueKind.True or JsonValueKind.False ? p.GetBoolean() : null;
+        if (paused is not null)
         {
-            updated = updated with { Paused = paused.GetBoolean() };
-            changed["paused"] = updated.Paused;
+            given.Add("paused");
         }
 
-        updated = updated with { EditedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds() };
-        changed["edited_at"] = updated.EditedAt;
-        var change = await grains.GetGrain<IAccountsGrain>(0).UpdateAppAsync(updated);
+        var edit = new AppEdit
+        {
+            Id = app.Id,
+            Name = name,
+            Key = key,
+            Timezone = timezone,
+            Country = countryText is null ? null : CountryOr(countryText, null),
+            Category = category,
+            Type = type,
+            Salt = salt,
+            Paused = paused,
+            EditedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        };
+        var change = await grains.GetGrain<IAccountsGrain>(0).EditAppAsync(edit);
         accounts.Apply(change.Snapshot);
         if (change.Error is not null)
         {
@@ -202,6 +195,24 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
             return;
         }
 
+        var updated = change.App!;
+        var changed = new JsonObject();
+        foreach (var field in given)
+        {
+            changed[field] = field switch
+            {
+                "name" => updated.Name,
+                "key" => updated.Key,
+                "timezone" => updated.Timezone,
+                "country" => updated.Country,
+                "category" => updated.Category,
+                "type" => updated.Type,
+                "paused" => updated.Paused,
+                _ => updated.Salt,
+            };
+        }
+
+        changed["edited_at"] = updated.EditedAt;
         await DataReply.WriteAsync(api, changed);
     }
 
@@ -279,6 +290,6 @@ public sealed class AppsHandler(IGrainFactory grains, AccountsCache accounts, Ev
 
     private static string Bounded(string value, int max) => value.Length > max ? value[..max] : value;
 
-    private static string CountryOr(string? value, string fallback) =>
+    private static string? CountryOr(string? value, string? fallback) =>
         value is { Length: 2 } && value.All(char.IsAsciiLetter) ? value.ToUpperInvariant() : fallback;
 }

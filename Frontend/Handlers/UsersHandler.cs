@@ -113,29 +113,28 @@ public sealed class UsersHandler(IGrainFactory grains, AccountsCache accounts)
 
     private async Task UpdateAsync(ApiContext api, IAccountsGrain accountsGrain, JsonElement args)
     {
-        // The changes apply to the member as the cluster has it now, not to this frontend's copy,
-        // which may be a refresh interval old: a lock or a change of rights made meanwhile through
-        // another frontend would otherwise be undone by this one.
-        await accounts.RefreshAsync();
         var id = Text(args, "user_id");
-        if (id is null || accounts.MemberById(id) is not { } existing)
+        if (id is null)
         {
             await api.MessageAsync(400, "User does not exist");
             return;
         }
 
-        var updated = existing with
+        // Only the fields given: the grain sets them on the member as the cluster has it then, so
+        // a lock or a change of rights made meanwhile (through this or another frontend) stays.
+        var edit = new MemberEdit
         {
-            Username = Text(args, "username") is { Length: > 0 } u ? Bounded(u, 128) : existing.Username,
-            Email = Text(args, "email") is { Length: > 0 } e ? Bounded(e, 256) : existing.Email,
-            FullName = Text(args, "full_name") is { Length: > 0 } f ? Bounded(f, 256) : existing.FullName,
-            PasswordHash = Text(args, "password") is { Length: > 0 } p ? AccountRules.HashPassword(p) : existing.PasswordHash,
-            GlobalAdmin = Bool(args, "global_admin") ?? existing.GlobalAdmin,
-            Locked = Bool(args, "locked") ?? existing.Locked,
-            AdminOf = Has(args, "admin_of", "a") ? Apps(args, "admin_of", "a") : existing.AdminOf,
-            UserOf = Has(args, "user_of", "u") ? Apps(args, "user_of", "u") : existing.UserOf,
+            Id = id,
+            Username = Text(args, "username") is { Length: > 0 } u ? Bounded(u, 128) : null,
+            Email = Text(args, "email") is { Length: > 0 } e ? Bounded(e, 256) : null,
+            FullName = Text(args, "full_name") is { Length: > 0 } f ? Bounded(f, 256) : null,
+            PasswordHash = Text(args, "password") is { Length: > 0 } p ? AccountRules.HashPassword(p) : null,
+            GlobalAdmin = Bool(args, "global_admin"),
+            Locked = Bool(args, "locked"),
+            AdminOf = Has(args, "admin_of", "a") ? Apps(args, "admin_of", "a") : null,
+            UserOf = Has(args, "user_of", "u") ? Apps(args, "user_of", "u") : null,
         };
-        var change = await accountsGrain.UpdateMemberAsync(updated);
+        var change = await accountsGrain.EditMemberAsync(edit);
         accounts.Apply(change.Snapshot);
         if (change.Error is not null)
         {

@@ -32,9 +32,25 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
             return Refused("User does not exist", 400);
         }
 
-        // The api key is not changed by an update, and the caller's copy of the member may be a
-        // refresh interval old: a key replaced meanwhile (the admin key at a silo's start) stays.
+        // An earlier version's frontend sends its whole copy of the member: the api key stays the stored one.
         member = member with { ApiKeyHash = state.State.Members[index].ApiKeyHash };
+        state.State.Members[index] = member;
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), Member = member };
+    }
+
+    async Task<AccountChange> IAccountsGrain.EditMemberAsync(MemberEdit edit)
+    {
+        var index = state.State.Members.FindIndex(m => m.Id == edit.Id);
+        if (index < 0)
+        {
+            return Refused("User does not exist", 400);
+        }
+
+        // Only the fields the edit names change, on the member as stored now: a caller's copy may be
+        // a moment old, and a lock, revoked rights or a replaced key (the admin key at a silo's
+        // start) made meanwhile must stay.
+        var member = edit.ApplyTo(state.State.Members[index]);
         state.State.Members[index] = member;
         await SaveAsync();
         return new AccountChange { Snapshot = Snapshot(), Member = member };
@@ -66,11 +82,23 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
             return Task.FromResult(Refused("App key already in use", 400));
         }
 
-        // The epoch and the events version are the server's: a frontend's copy of the app may be
-        // a refresh interval old, and taking them from it could undo a reset or a delete made
-        // through another frontend meanwhile (a lower epoch would make every counter grain of the
-        // app drop what is sent from then on).
+        // An earlier version's frontend sends its whole copy of the app: the epoch and the events
+        // version stay the stored ones (taking them from a stale copy could undo a reset or a delete).
         return ChangeAppAsync(app.Id, stored => app with { Epoch = stored.Epoch, EventsVersion = stored.EventsVersion });
+    }
+
+    Task<AccountChange> IAccountsGrain.EditAppAsync(AppEdit edit)
+    {
+        if (state.State.Apps.Exists(a => a.Id == edit.Id) && edit.Key is not null && state.State.Apps.Exists(a => a.Key == edit.Key && a.Id != edit.Id))
+        {
+            return Task.FromResult(Refused("App key already in use", 400));
+        }
+
+        // Only the fields the edit names change, on the app as stored now: a caller's copy may be a
+        // moment old, and what was changed meanwhile must stay (a rotated key, a pause; the epoch
+        // and events version, whose loss would make every counter grain of the app drop what is
+        // sent from then on).
+        return ChangeAppAsync(edit.Id, edit.ApplyTo);
     }
 
     Task<AccountChange> IAccountsGrain.EventsDeletedAsync(string appId) =>

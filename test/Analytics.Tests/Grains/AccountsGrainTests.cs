@@ -29,7 +29,7 @@ public sealed class AccountsGrainTests(AzuriteFixture azurite)
 
         // An edit from the copy taken before them (found in review: a lower epoch made every
         // counter grain of the app drop what was sent from then on).
-        var edited = (await accounts.UpdateAppAsync(created with { Name = "Renamed" })).App!;
+        var edited = (await accounts.EditAppAsync(new AppEdit { Id = created.Id, Name = "Renamed" })).App!;
 
         Assert.Equal(("Renamed", 1, 1), (edited.Name, edited.Epoch, edited.EventsVersion));
         var stored = (await accounts.GetAsync()).Apps.Single(a => a.Id == created.Id);
@@ -76,9 +76,68 @@ public sealed class AccountsGrainTests(AzuriteFixture azurite)
 
         // The admin key replaced (a silo started with a new Analytics__AdminApiKey), then an edit from the copy before.
         await accounts.EnsureAdminAsync(AccountRules.HashApiKey("new-key"), replaceExistingKey: true);
-        var edited = (await accounts.UpdateMemberAsync(admin with { FullName = "Renamed" })).Member!;
+        var edited = (await accounts.EditMemberAsync(new MemberEdit { Id = admin.Id, FullName = "Renamed" })).Member!;
 
         Assert.Equal(("Renamed", AccountRules.HashApiKey("new-key")), (edited.FullName, edited.ApiKeyHash));
+    }
+
+    /// <summary>
+    /// Frontends of the previous version send their whole copy of an app or member (the calls kept
+    /// for a rolling upgrade): the epoch, the events version and the api key stay the stored ones.
+    /// </summary>
+    [Fact]
+    public async Task A_whole_record_update_from_an_earlier_version_keeps_the_server_owned_fields()
+    {
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix());
+        var accounts = cluster.Client.GetGrain<IAccountsGrain>(0);
+        var app = (await accounts.CreateAppAsync(new AppRecord { Id = "5f00000000000000000000d1", Name = "App", Key = "key-d1" })).App!;
+        var admin = (await accounts.EnsureAdminAsync(AccountRules.HashApiKey("old-key"), replaceExistingKey: true)).Snapshot.Members.Single(m => m.GlobalAdmin);
+        await accounts.ResetAppAsync(app.Id);
+        await accounts.EventsDeletedAsync(app.Id);
+        await accounts.EnsureAdminAsync(AccountRules.HashApiKey("new-key"), replaceExistingKey: true);
+
+        var editedApp = (await accounts.UpdateAppAsync(app with { Name = "Renamed" })).App!;
+        var editedAdmin = (await accounts.UpdateMemberAsync(admin with { FullName = "Renamed" })).Member!;
+
+        Assert.Equal(("Renamed", 1, 1), (editedApp.Name, editedApp.Epoch, editedApp.EventsVersion));
+        Assert.Equal(("Renamed", AccountRules.HashApiKey("new-key")), (editedAdmin.FullName, editedAdmin.ApiKeyHash));
+    }
+
+    /// <summary>
+    /// Two admins edit one member at about the same time, the second from the copy it read before
+    /// the first's change (found in the access audit: the grain stored the caller's whole record,
+    /// so a revocation or a lock made meanwhile was undone by an unrelated edit).
+    /// </summary>
+    [Fact]
+    public async Task A_member_edit_keeps_a_lock_and_a_revocation_made_after_the_editor_read_the_member()
+    {
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix());
+        var accounts = cluster.Client.GetGrain<IAccountsGrain>(0);
+        var member = (await accounts.CreateMemberAsync(new MemberRecord { Id = "5f00000000000000000000e1", Username = "m", ApiKeyHash = "h", AdminOf = ["5f00000000000000000000e2"] })).Member!;
+
+        await accounts.EditMemberAsync(new MemberEdit { Id = member.Id, AdminOf = [], Locked = true });
+        await accounts.EditMemberAsync(new MemberEdit { Id = member.Id, FullName = "Renamed" });
+
+        var stored = (await accounts.GetAsync()).Members.Single(m => m.Id == member.Id);
+        Assert.Equal(("Renamed", 0, true), (stored.FullName, stored.AdminOf.Count, stored.Locked));
+    }
+
+    /// <summary>
+    /// An app's key rotated (it leaked) while another admin renames the app: the rename must not
+    /// bring the old key back (found in the access audit, as for members).
+    /// </summary>
+    [Fact]
+    public async Task An_app_edit_keeps_a_key_rotated_after_the_editor_read_the_app()
+    {
+        await using var cluster = await PipelineCluster.StartAsync(azurite.Azurite.ConnectionString, AzuriteFixture.NewPrefix());
+        var accounts = cluster.Client.GetGrain<IAccountsGrain>(0);
+        var app = (await accounts.CreateAppAsync(new AppRecord { Id = "5f00000000000000000000e3", Name = "App", Key = "leaked-key" })).App!;
+
+        await accounts.EditAppAsync(new AppEdit { Id = app.Id, Key = "rotated-key" });
+        await accounts.EditAppAsync(new AppEdit { Id = app.Id, Name = "Renamed" });
+
+        var stored = (await accounts.GetAsync()).Apps.Single(a => a.Id == app.Id);
+        Assert.Equal(("Renamed", "rotated-key"), (stored.Name, stored.Key));
     }
 
     /// <summary>
