@@ -61,4 +61,36 @@ public sealed class AccessControlTests(ServerFixture fixture)
         Assert.Null(answer.Json!["key"]);
         Expect.Answer(await api.WriteAsync(key, "D"), HttpStatusCode.OK, """{"result":"Success"}""");
     }
+
+    [Theory]
+    [InlineData("/i/apps/update")]
+    [InlineData("/i/apps/reset")]
+    [InlineData("/i/apps/delete")]
+    public async Task An_admin_of_one_app_cannot_manage_another(string path)
+    {
+        using var api = fixture.Api();
+        var (ownApp, _) = await api.CreateAppAsync();
+        var (otherApp, _) = await api.CreateAppAsync();
+        var (_, appAdminKey) = await api.CreateUserAsync(Unique("appadmin"), new JsonObject { ["admin_of"] = new JsonArray(ownApp) });
+
+        var answer = await api.ManageAsync(path, new JsonObject { ["app_id"] = otherApp, ["name"] = "Taken", ["period"] = "reset" }, appAdminKey);
+
+        Expect.Answer(answer, HttpStatusCode.Unauthorized, """{"result":"User does not have right"}""");
+    }
+
+    [Theory]
+    [InlineData("edit_map", "event_map={}")]
+    [InlineData("change_visibility", "events=[\"e\"]&set_visibility=hide")]
+    [InlineData("delete_events", "events=[\"e\"]")]
+    public async Task An_admin_of_one_app_cannot_manage_the_events_of_another(string action, string parameters)
+    {
+        using var api = fixture.Api();
+        var (ownApp, _) = await api.CreateAppAsync();
+        var (otherApp, _) = await api.CreateAppAsync();
+        var (_, appAdminKey) = await api.CreateUserAsync(Unique("appadmin"), new JsonObject { ["admin_of"] = new JsonArray(ownApp) });
+
+        var answer = await api.GetAsync($"/i/events/{action}?api_key={appAdminKey}&app_id={otherApp}&{parameters}");
+
+        Expect.Answer(answer, HttpStatusCode.Unauthorized, """{"result":"User does not have right"}""");
+    }
 }
