@@ -65,10 +65,22 @@ public sealed partial class AdminBootstrap(IGrainFactory grains, AccountsCache c
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(keyFile)!);
-            await File.WriteAllTextAsync(keyFile, key + Environment.NewLine, stoppingToken);
+            // Created readable by its owner only: written first and restricted after, the key
+            // would be readable by anyone for a moment under a usual umask (found in review).
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                if (File.Exists(keyFile))
+                {
+                    // An empty file left before: UnixCreateMode applies only to a new file.
+                    File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
+
+            await using (var writer = new StreamWriter(keyFile, options))
+            {
+                await writer.WriteAsync(key + Environment.NewLine);
             }
         }
         catch (IOException e)

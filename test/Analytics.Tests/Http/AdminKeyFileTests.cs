@@ -18,6 +18,10 @@ public sealed class AdminKeyFileTests(AzuriteFixture azurite) : IClassFixture<Az
         var keyFile = Path.Combine(server.DataDir, "admin-api-key");
         var key = await SavedKeyAsync(keyFile);
         Assert.NotEqual(server.AdminKey, key);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        }
         await CreateAppAsync(server, key);
 
         // Another table prefix, the same data folder.
