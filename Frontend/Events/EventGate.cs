@@ -7,7 +7,8 @@ namespace Analytics.Frontend.Events;
 /// <summary>
 /// Applies Countly's event-key limits before a request is journaled: keys the app's registry
 /// accepted pass, new keys are registered first (one grain call per new key set), keys beyond
-/// the limit and segment keys beyond the per-event limit are dropped. The accepted sets are
+/// the limit and segment keys beyond the per-event limit are dropped (without asking the registry
+/// once the cached sets show the limit reached). The accepted sets are
 /// cached per app and refreshed every 30 s, so the common request needs no grain call; a cache
 /// of an earlier <see cref="AppRecord.RegistryVersion"/> (the app was reset or events were
 /// deleted, through any frontend) is not used, or a key deleted from the registry and sent again
@@ -31,13 +32,25 @@ public sealed class EventGate(IGrainFactory grains)
 
         var known = _apps.TryGetValue(appId, out var k) && k.Expires > DateTime.UtcNow && k.Version == version ? k : null;
         Dictionary<string, HashSet<string>>? unknown = null;
+        // Set when something must be dropped that the registry need not be asked about: a new key
+        // while the app has all its keys, a new segment of an event that has all its segments.
+        // Asking would change nothing, and an app past its limit that keeps sending new keys (keys
+        // made of ids, say) would otherwise cost a registry call and a rebuilt cache per request.
+        var dropKnown = false;
         // Plain index loops, not LINQ or foreach over the interfaces: this runs for every event request.
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
             var keyKnown = known is not null && known.Keys.Contains(e.Key);
+            if (!keyKnown && known is not null && known.Keys.Count >= IEventRegistryGrain.EventLimit)
+            {
+                dropKnown = true;
+                continue;
+            }
+
             HashSet<string>? knownSegments = null;
             _ = known?.Segments.TryGetValue(e.Key, out knownSegments);
+            var segmentsFull = knownSegments is not null && knownSegments.Count >= IEventRegistryGrain.SegmentationLimit;
             List<string>? newSegments = null;
             var segments = e.Segments;
             for (var j = 0; j < segments.Count; j++)
@@ -45,6 +58,12 @@ public sealed class EventGate(IGrainFactory grains)
                 var segment = segments[j].Key;
                 if (knownSegments is null || !knownSegments.Contains(segment))
                 {
+                    if (segmentsFull)
+                    {
+                        dropKnown = true;
+                        continue;
+                    }
+
                     (newSegments ??= []).Add(segment);
                 }
             }
@@ -67,21 +86,24 @@ public sealed class EventGate(IGrainFactory grains)
             }
         }
 
-        if (unknown is null)
+        if (unknown is null && !dropKnown)
         {
             // The common request: every key and segment is known already (the loop above
             // checked each), so nothing is dropped and no new list is made.
             return events;
         }
 
-        var registry = grains.GetGrain<IEventRegistryGrain>(appId);
-        var view = await registry.RegisterAsync(unknown.ToDictionary(u => u.Key, u => u.Value.ToArray(), StringComparer.Ordinal));
-        known = new Known(view, version);
-        _apps[appId] = known;
-        if (AllAccepted(known, events))
+        if (unknown is not null)
         {
-            // The registry took everything new: still nothing to drop.
-            return events;
+            var registry = grains.GetGrain<IEventRegistryGrain>(appId);
+            var view = await registry.RegisterAsync(unknown.ToDictionary(u => u.Key, u => u.Value.ToArray(), StringComparer.Ordinal));
+            known = new Known(view, version);
+            _apps[appId] = known;
+            if (AllAccepted(known, events))
+            {
+                // The registry took everything new: still nothing to drop.
+                return events;
+            }
         }
 
         var result = new List<IngestEvent>(events.Count);
