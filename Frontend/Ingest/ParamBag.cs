@@ -359,7 +359,9 @@ public sealed class ParamBag
     {
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType);
         var type = mediaType?.MediaType.Value;
-        if (type is not null && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+        // Countly's body parser (formidable) takes any content type that mentions "json" for JSON:
+        // text/json, application/x-json and application/*+json as much as application/json.
+        if (type is not null && type.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
             return AddJsonBody(buffer.AsSpan(0, length), limits, count);
         }
@@ -370,7 +372,8 @@ public sealed class ParamBag
             return string.IsNullOrEmpty(boundary) ? null : await AddMultipartAsync(buffer, length, boundary, limits, count, ct).ConfigureAwait(false);
         }
 
-        // The SDKs send application/x-www-form-urlencoded; like Countly, read any other body the same way.
+        // The SDKs send application/x-www-form-urlencoded. Countly (formidable) drops a body of any
+        // other or no content type; reading it as a form instead is deliberately more lenient.
         return AddPairs(RawBody ?? string.Empty, fromQuery: false, limits, ref count);
     }
 

@@ -54,6 +54,23 @@ public sealed class ParameterBindingTests(ServerFixture fixture)
         await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUser, t));
     }
 
+    [Theory]
+    [InlineData("text/json")]
+    [InlineData("application/x-json; charset=utf-8")]
+    public async Task A_body_whose_content_type_mentions_json_is_read_as_JSON(string contentType)
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        using var content = new StringContent($$"""{"app_key":"{{appKey}}","device_id":"D","begin_session":1,"timestamp":{{t}}}""");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+
+        var answer = await api.SendAsync(HttpMethod.Post, "/i", content);
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
+        await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUser, t));
+    }
+
     [Fact]
     public async Task A_JSON_body_with_begin_session_false_begins_no_session()
     {
