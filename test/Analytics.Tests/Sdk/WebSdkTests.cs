@@ -80,4 +80,66 @@ public sealed class WebSdkTests(ServerFixture fixture)
         Assert.Equal(SdkReads.Sorted("signup"), SdkReads.Sorted(events["list"]));
         Assert.Equal(SdkReads.Sorted("plan", "source"), SdkReads.Sorted(events["segments"]!["signup"]));
     }
+
+    [Fact]
+    public async Task Requests_queued_offline_and_resent_after_a_failure_count_once_with_consent_user_details_and_heartbeats()
+    {
+        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is not installed (test.sh installs it with apt-get)");
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync("Web SDK offline", TimeZone);
+        const string deviceId = "web-offline-1";
+        var scenario = new JsonObject
+        {
+            ["deviceId"] = deviceId,
+            ["event"] = new JsonObject { ["key"] = "queued", ["count"] = 2, ["sum"] = 3, ["segmentation"] = new JsonObject { ["plan"] = "pro" } },
+            ["userDetails"] = new JsonObject { ["name"] = "Web User", ["custom"] = new JsonObject { ["tier"] = "gold" } },
+            ["heartbeatMs"] = 3500,
+        };
+
+        var run = await NodeScript.RunAsync("web-offline-retry.js", fixture.Server.BaseAddress, appKey, scenario, TimeSpan.FromSeconds(120));
+        run.AssertFinished();
+        Assert.False(run.OfType("console").Any(), run.ToString());
+
+        // Offline, the SDK only queued (consent, session, event, user details): nothing went out.
+        var offline = Assert.Single(run.OfType("offline-queue"));
+        Assert.True(offline["requests"]!.GetValue<int>() >= 4, run.ToString());
+        var writes = run.Exchanges.Where(x => x.Endpoint == "/i").ToList();
+        Assert.All(writes, x =>
+        {
+            Assert.Equal(deviceId, x.Params["device_id"]);
+            Assert.Equal(200, x.Status);
+            Assert.Equal("*", x.AllowOrigin);
+        });
+
+        // The proxy answered the first delivery of each request 500 after the server had taken it;
+        // the SDK sent it again (only `rr` may differ) and the server recognised the duplicate.
+        // The health check is not queued, so the SDK does not send it again.
+        var requests = writes.GroupBy(x => string.Join('&', x.Params.Where(p => p.Key != "rr").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")), StringComparer.Ordinal)
+            .Select(g => g.ToList()).ToList();
+        Assert.All(requests.Where(r => !r[0].Params.ContainsKey("hc")), r =>
+        {
+            Assert.Equal(2, r.Count);
+            Assert.Equal("""{"result":"Success"}""", r[0].Response);
+            Assert.Equal("""{"result":"Success","info":"Request ignored: Duplicate request"}""", r[1].Response);
+        });
+        Assert.Contains(requests, r => r[0].Params.ContainsKey("consent"));
+        Assert.Contains(requests, r => r[0].Params.ContainsKey("user_details"));
+        Assert.Contains(requests, r => r[0].Params.ContainsKey("begin_session"));
+        Assert.Contains(requests, r => r[0].Params.TryGetValue("events", out var e) && e.Contains("\"queued\"", StringComparison.Ordinal));
+        Assert.True(requests.Count(r => r[0].Params.ContainsKey("session_duration") && !r[0].Params.ContainsKey("end_session")) >= 2, run.ToString());
+        Assert.Contains(requests, r => r[0].Params.ContainsKey("end_session"));
+
+        // Read back: every request once.
+        var model = new CountlyModel(TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
+        foreach (var r in requests)
+        {
+            model.Apply(r[0].JsonParams);
+        }
+
+        var year = model.Sessions.First().Key;
+        Assert.Equal(1m, model.Sessions[year]!["t"]!.GetValue<decimal>());
+        await SdkReads.ExpectAsync(api, appId, "sessions", "", j => TimeObjects.Project(j, TimeObjects.SessionKeys), model.Sessions, run);
+        await SdkReads.ExpectAsync(api, appId, "events", "&event=queued", TimeObjects.WithoutMeta, model.Event("queued"), run);
+        await SdkReads.ExpectAsync(api, appId, "events", "&event=queued&segmentation=plan", TimeObjects.WithoutMeta, model.EventBySegment("queued", "plan"), run);
+    }
 }
