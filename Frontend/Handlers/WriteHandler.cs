@@ -95,18 +95,23 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         }
 
         // A salted app's checksum covers the whole bulk request (its items have no raw query),
-        // so only items of the app named at the top level can be signed.
+        // so only items of the app named at the top level can be signed. A bulk that fails it
+        // still carries the items of other, unsalted apps, which Countly (checking each item
+        // against its own app) counts: they are applied, the salted app's items are skipped
+        // (Prepare), and the answer reports the failure.
         string? signedAppId = null;
+        string? checksumFailure = null;
         if (api.Params.GetString("app_key") is { } bulkKey && accounts.AppByKey(bulkKey) is { Salt.Length: > 0 } salted)
         {
             var verdict = Checksum.Verify(salted.Salt, api.Params.RawQuery, api.Params.RawBody, api.Params.GetString("checksum"), api.Params.GetString("checksum256"));
-            if (verdict != ChecksumResult.Valid)
+            if (verdict == ChecksumResult.Valid)
             {
-                await api.MessageAsync(200, Checksum.MessageOf(verdict)!);
-                return;
+                signedAppId = salted.Id;
             }
-
-            signedAppId = salted.Id;
+            else
+            {
+                checksumFailure = Checksum.MessageOf(verdict);
+            }
         }
 
         // Items run in order per device; devices run side by side (counters are sums, so the
@@ -167,7 +172,7 @@ public sealed class WriteHandler(GrainRefs<IDeviceGrain> devices, AccountsCache 
         // Applied items are remembered by their fingerprints (and a device's large share of the
         // bulk by its mark, BulkResend), so the SDK's resend of the whole bulk after a 503 counts
         // only what was not applied.
-        await Answer(api, overloaded ? Status.Busy : Status.Success);
+        await Answer(api, overloaded ? Status.Busy : checksumFailure is null ? Status.Success : new Status(200, checksumFailure));
     }
 
     // Room for the device state a journal record carries beside the request (a few hundred bytes).

@@ -126,6 +126,23 @@ public sealed class RequestChecksumTests(ServerFixture fixture)
         await Expect.ReadAsync(api, appId, "sessions", TestTime.Fill(Sessions.OneNewUser, t));
     }
 
+    [Fact]
+    public async Task An_unsigned_bulk_of_a_salted_app_still_counts_the_items_of_an_unsalted_app()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await SaltedAppAsync(api);
+        var (otherId, otherKey) = await api.CreateAppAsync();
+        var t = TestTime.InPreviousHour(10);
+        var requests = Uri.EscapeDataString($$"""[{"device_id":"D","begin_session":1,"timestamp":{{t}}},{"app_key":"{{otherKey}}","device_id":"D","begin_session":1,"timestamp":{{t}}}]""");
+
+        var answer = await api.GetAsync($"/i/bulk?app_key={appKey}&requests={requests}");
+
+        Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Request does not have checksum"}""");
+        await Expect.ReadAsync(api, otherId, "sessions", TestTime.Fill(Sessions.OneNewUser, t));
+        await SignedMarkerAsync(api, appKey, t);
+        await Expect.ReadAsync(api, appId, "total_users", """[{"_id":"users","u":1}]""");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
