@@ -12,17 +12,16 @@
 // Usage: node web-offline-retry.js <serverUrl> <appKey> <storageDir> <scenarioJson>
 //   scenario: { deviceId, event: {...}, userDetails: {...}, heartbeatMs, chromium?, timeoutMs? }
 
-const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const capture = require('./capture');
+const { serve } = require('./web-page');
 
 const [upstream, appKey, storageDir, scenarioJson] = process.argv.slice(2);
 const scenario = JSON.parse(scenarioJson);
 capture.guard(scenario.timeoutMs || 90000);
 
 const { chromium } = require('playwright-core');
-const sdkFile = require.resolve('countly-sdk-web/lib/countly.js');
 
 const cors = {
     'access-control-allow-origin': '*',
@@ -95,27 +94,6 @@ Countly.user_details(${JSON.stringify(scenario.userDetails)});
 </script></head><body><h1>SDK offline test page</h1></body></html>`;
 }
 
-function serve(html) {
-    const server = http.createServer((req, res) => {
-        if (req.url === '/countly.js') {
-            res.writeHead(200, { 'content-type': 'application/javascript' });
-            fs.createReadStream(sdkFile).pipe(res);
-        }
-        else if (req.url === '/' || req.url.startsWith('/index.html')) {
-            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-            res.end(html);
-        }
-        else if (req.url === '/favicon.ico') {
-            res.writeHead(204);
-            res.end();
-        }
-        else {
-            res.writeHead(404);
-            res.end();
-        }
-    });
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
