@@ -37,22 +37,7 @@ internal static class Bars
 
         // Stable: equal values keep the meta (storage shard) order, as Countly's _.sortBy does.
         var sorted = rows.OrderByDescending(r => r.Value).ToList();
-        var sum = sorted.Sum(r => r.Value);
-        var percents = new double[sorted.Count];
-        var totalPercent = 0d;
-        for (var i = sorted.Count - 1; i >= 0; i--)
-        {
-            percents[i] = JsNumber.Round(sorted[i].Value / sum * 100, 1);
-            totalPercent += percents[i];
-        }
-
-        if (sorted.Count > 0)
-        {
-            // Countly's fixPercentageDelta.
-            var fix = totalPercent > 100 ? sorted.Count - 1 : 0;
-            percents[fix] = JsNumber.Round(percents[fix] + (100 - totalPercent), 1);
-        }
-
+        var percents = Percents(sorted.Select(r => r.Value).ToList());
         var bars = new JsonArray();
         for (var i = 0; i < Math.Min(MaxItems, sorted.Count); i++)
         {
@@ -69,38 +54,55 @@ internal static class Bars
 
     /// <summary>
     /// Countly's <c>top.users</c>: the 3 days (hours for one-day periods, months for <c>month</c>) with
-    /// the most sessions, labelled like the period's chart points; integer percents of those three,
-    /// floored, the remainder given to the last.
+    /// the most sessions, labelled like the period's chart points, with the same one-decimal percents
+    /// as the metric bars: shares of the sessions of every bucket of the period, not only of those three.
     /// </summary>
     public static JsonArray TopTimeBuckets(JsonObject users, Period period)
     {
+        // Stable: equal buckets keep chronological order, as Countly's _.sortBy does.
         var points = TimePoints(users, period)
             .Select(p => (p.Label, Value: TimeObjectPath.Number(p.Obj, "t")))
             .Where(p => p.Value != 0)
             .OrderByDescending(p => p.Value)
-            .Take(MaxItems)
             .ToList();
-        var sum = points.Sum(p => p.Value);
-        var totalPercent = 0d;
+        var percents = Percents(points.Select(p => p.Value).ToList());
         var bars = new JsonArray();
-        for (var i = 0; i < points.Count; i++)
+        for (var i = 0; i < Math.Min(MaxItems, points.Count); i++)
         {
-            var percent = Math.Floor(points[i].Value / sum * 100);
-            totalPercent += percent;
-            if (i == points.Count - 1)
-            {
-                percent += 100 - totalPercent;
-            }
-
             bars.Add(new JsonObject
             {
                 ["name"] = points[i].Label,
                 ["value"] = JsonValue.Create((decimal)points[i].Value),
-                ["percent"] = JsonValue.Create(percent),
+                ["percent"] = JsonValue.Create(percents[i]),
             });
         }
 
         return bars;
+    }
+
+    /// <summary>
+    /// Countly's bar percents of <paramref name="sorted"/> (descending): each value's share of their sum
+    /// rounded to one decimal, added up from the last, then its <c>fixPercentageDelta</c>: a total under
+    /// 100 is made up on the first item, one over 100 taken from the last.
+    /// </summary>
+    private static double[] Percents(IReadOnlyList<double> sorted)
+    {
+        var sum = sorted.Sum();
+        var percents = new double[sorted.Count];
+        var totalPercent = 0d;
+        for (var i = sorted.Count - 1; i >= 0; i--)
+        {
+            percents[i] = JsNumber.Round(sorted[i] / sum * 100, 1);
+            totalPercent += percents[i];
+        }
+
+        if (sorted.Count > 0)
+        {
+            var fix = totalPercent > 100 ? sorted.Count - 1 : 0;
+            percents[fix] = JsNumber.Round(percents[fix] + (100 - totalPercent), 1);
+        }
+
+        return percents;
     }
 
     /// <summary>The values of meta set <paramref name="set"/>.</summary>

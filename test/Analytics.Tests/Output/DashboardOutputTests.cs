@@ -166,7 +166,33 @@ public sealed class DashboardOutputTests
         var result = DashboardOutput.Build(users, [], [], [new DashboardPeriod("today", Period.Parse("hour", Istanbul, Now))]);
 
         Assert.Equal(
-            """[{"name":"13:00","value":3,"percent":50},{"name":"14:00","value":2,"percent":33},{"name":"09:00","value":1,"percent":17}]""",
+            """[{"name":"13:00","value":3,"percent":50},{"name":"14:00","value":2,"percent":33.3},{"name":"09:00","value":1,"percent":16.7}]""",
+            Json.Text(result["today"]!["top"]!["users"]));
+    }
+
+    [Fact]
+    public void Top_users_percents_are_shares_of_all_the_sessions_of_the_period()
+    {
+        // Countly's session getBars: one-decimal shares of every non-empty bucket, then the top 3 kept
+        // (not integer shares of the top 3 alone, the ≤20.11 behaviour).
+        var users = Json.Object("""{"2024":{"10":{"15":{"t":10,"9":{"t":1},"13":{"t":3},"14":{"t":2},"15":{"t":4}}}}}""");
+
+        var result = DashboardOutput.Build(users, [], [], [new DashboardPeriod("today", Period.Parse("hour", Istanbul, Now))]);
+
+        Assert.Equal(
+            """[{"name":"15:00","value":4,"percent":40},{"name":"13:00","value":3,"percent":30},{"name":"14:00","value":2,"percent":20}]""",
+            Json.Text(result["today"]!["top"]!["users"]));
+    }
+
+    [Fact]
+    public void Top_users_rounding_remainder_goes_to_the_busiest_bucket()
+    {
+        var users = Json.Object("""{"2024":{"10":{"15":{"t":3,"9":{"t":1},"13":{"t":1},"14":{"t":1}}}}}""");
+
+        var result = DashboardOutput.Build(users, [], [], [new DashboardPeriod("today", Period.Parse("hour", Istanbul, Now))]);
+
+        Assert.Equal(
+            """[{"name":"09:00","value":1,"percent":33.4},{"name":"13:00","value":1,"percent":33.3},{"name":"14:00","value":1,"percent":33.3}]""",
             Json.Text(result["today"]!["top"]!["users"]));
     }
 
