@@ -112,11 +112,28 @@ public static class Telemetry
             builder.WithTracing(t => t
                 .AddSource(TableStore.MeterName, "Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Lifecycle", "Microsoft.Orleans.Storage")
                 .AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health") && !c.Request.Path.StartsWithSegments("/metrics"))
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(double.TryParse(configuration["Analytics:Telemetry:TraceSampleRatio"], System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 0.01)))
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSampleRatio(configuration))))
                 .AddOtlpExporter());
         }
 
         return services;
+    }
+
+    /// <summary>The default of <c>Analytics:Telemetry:TraceSampleRatio</c>.</summary>
+    public const double DefaultTraceSampleRatio = 0.01;
+
+    /// <summary>
+    /// <c>Analytics:Telemetry:TraceSampleRatio</c>: a number from 0 to 1, else (unset, not a
+    /// number, or out of range, such as <c>10</c> meant as 10 %) <see cref="DefaultTraceSampleRatio"/>.
+    /// OpenTelemetry's sampler throws on a ratio outside 0..1, which would stop the host's start.
+    /// </summary>
+    public static double TraceSampleRatio(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return double.TryParse(configuration["Analytics:Telemetry:TraceSampleRatio"], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var ratio)
+            && ratio is >= 0 and <= 1
+            ? ratio
+            : DefaultTraceSampleRatio;
     }
 
     /// <summary>Serves Prometheus at <c>/metrics</c>.</summary>
