@@ -10,7 +10,9 @@
 # frontend processes (Orleans clients); the first frontend (or silo 0 when M = 0) listens on URL,
 # the others on the following ports. Logs go to $ANALYTICS_DATA_DIR/logs/.
 # Environment: ANALYTICS_DATA_DIR (default ./.data), Analytics__Storage__ConnectionString,
-# Analytics__AdminApiKey, ASPNETCORE_URLS.
+# Analytics__AdminApiKey, ASPNETCORE_URLS (default http://127.0.0.1:8080; --urls wins), and for
+# a local cluster Analytics__Cluster__ClusterId (default local), Analytics__Cluster__SiloPort,
+# Analytics__Cluster__GatewayPort, ANALYTICS_SILO_HTTP_PORT.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -25,7 +27,8 @@ while [ $# -gt 0 ]; do
     --urls=*) URLS="${1#--urls=}"; shift ;;
     --silos) SILOS="$2"; shift 2 ;;
     --frontends) FRONTENDS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    # The comment block above, to its last line (a fixed line range went stale as it grew).
+    -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) PASS+=("$1"); shift ;;
   esac
 done
