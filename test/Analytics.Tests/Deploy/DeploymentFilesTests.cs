@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using Analytics.Frontend;
 using Analytics.Grains.Storage;
 using Analytics.Grains.Hosting;
+using Analytics.Grains.Live;
 using Analytics.Tests.Infrastructure;
 
 namespace Analytics.Tests.Deploy;
@@ -145,16 +146,32 @@ public sealed partial class DeploymentFilesTests
             ["Cluster"] = typeof(AnalyticsClusterOptions),
             ["Storage"] = typeof(StorageOptions),
             ["Frontend"] = typeof(FrontendOptions),
+            ["Live"] = typeof(LiveOptions),
         };
+        // Keys read directly (no option class): each must appear, spelled with ':', in the code that reads it.
+        var direct = new Dictionary<string, string>
+        {
+            ["Analytics__AdminApiKey"] = "Silo/AdminBootstrap.cs",
+            ["Analytics__DataDir"] = "Silo/AdminBootstrap.cs",
+            ["Analytics__Telemetry__TraceSampleRatio"] = "Frontend/Telemetry.cs",
+            ["Analytics__Telemetry__GrainCallTracing"] = "Silo/OrleansSetup.cs",
+            ["Analytics__Operator__Dashboard"] = "Silo/OrleansSetup.cs",
+        };
+        foreach (var (variable, file) in direct)
+        {
+            Assert.Contains($"\"{variable.Replace("__", ":", StringComparison.Ordinal)}\"", File.ReadAllText(Path.Combine(Root, file)), StringComparison.Ordinal);
+        }
+
         var dockerfileEnv = DockerfilePaths.Select(d => File.ReadAllText(Path.Combine(Root, d))).SelectMany(t => AnalyticsVariable().Matches(t).Select(m => m.Value));
 
         foreach (var name in AllEnvironment().Select(e => e.Name).Concat(dockerfileEnv).Where(n => n.StartsWith("Analytics__", StringComparison.Ordinal)).Distinct())
         {
-            var parts = name.Split("__");
-            if (parts is [_, "AdminApiKey"] or [_, "DataDir"])
+            if (direct.ContainsKey(name))
             {
                 continue;
             }
+
+            var parts = name.Split("__");
 
             Assert.True(parts.Length >= 3 && sections.ContainsKey(parts[1]), $"{name}: unknown section");
             var property = sections[parts[1]].GetProperty(parts[2], BindingFlags.Public | BindingFlags.Instance);
