@@ -2,7 +2,7 @@
 # Runs Analytics on one machine: installs what is missing, builds, starts Azurite (Table
 # service only) on a free loopback port unless a storage connection string is given, and
 # runs the all-in-one silo (silo + co-hosted HTTP frontend) in the foreground.
-#   ./run.sh [--urls URL] [--silos N] [--frontends M] [extra silo arguments]
+#   ./run.sh [--urls URL] [--silos N] [--frontends M] [extra silo arguments]   (also --opt=value)
 # With --silos N (N > 1) or --frontends M (M > 0) it starts a local cluster instead: N silo
 # processes on Azure Table clustering (silo and gateway ports 11111+i / 30000+i, or from
 # Analytics__Cluster__SiloPort / GatewayPort when set; silo HTTP 9100+i with frontends, or from
@@ -25,13 +25,19 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --urls) URLS="$2"; shift 2 ;;
     --urls=*) URLS="${1#--urls=}"; shift ;;
-    --silos) SILOS="$2"; shift 2 ;;
-    --frontends) FRONTENDS="$2"; shift 2 ;;
+    --silos) SILOS="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --silos=*) SILOS="${1#--silos=}"; shift ;;
+    --frontends) FRONTENDS="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --frontends=*) FRONTENDS="${1#--frontends=}"; shift ;;
     # The comment block above, to its last line (a fixed line range went stale as it grew).
     -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
     *) PASS+=("$1"); shift ;;
   esac
 done
+if ! [[ "$SILOS" =~ ^[0-9]+$ && "$FRONTENDS" =~ ^[0-9]+$ ]] || [ "$SILOS" -lt 1 ]; then
+  echo "run.sh: --silos takes a number from 1, --frontends a number from 0 (see --help)" >&2
+  exit 2
+fi
 
 DATA="${ANALYTICS_DATA_DIR:-$ROOT/.data}"
 mkdir -p "$DATA"
