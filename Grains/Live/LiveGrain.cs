@@ -199,7 +199,7 @@ public sealed partial class LiveGrain(IOptions<LiveOptions> options, TableStore 
 
     private (long Online, long NewOnline) Totals(long now)
     {
-        var stale = TimeSpan.FromSeconds(10).TotalMilliseconds + options.Value.ReportMs;
+        var stale = (TimeSpan.FromSeconds(10) + options.Value.ReportPeriod).TotalMilliseconds;
         long online = 0, newOnline = 0;
         foreach (var (source, r) in _sources.ToList())
         {

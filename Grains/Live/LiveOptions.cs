@@ -9,6 +9,9 @@ public sealed class LiveOptions
     /// <summary>A device with an open session is online while its last request is at most this old (seconds).</summary>
     public int OnlineSeconds { get; set; } = 120;
 
-    /// <summary>How often, ms, each silo reports its live numbers.</summary>
+    /// <summary>How often, ms, each silo reports its live numbers (at least every 200 ms: see <see cref="ReportPeriod"/>).</summary>
     public int ReportMs { get; set; } = 1000;
+
+    /// <summary>The reporting period actually used: <see cref="ReportMs"/>, but not below 200 ms.</summary>
+    public TimeSpan ReportPeriod => TimeSpan.FromMilliseconds(Math.Max(200, ReportMs));
 }

@@ -80,7 +80,7 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
 
     private async Task LoopAsync()
     {
-        var period = TimeSpan.FromMilliseconds(Math.Max(200, options.Value.ReportMs));
+        var period = options.Value.ReportPeriod;
         while (!_stop.IsCancellationRequested)
         {
             try
