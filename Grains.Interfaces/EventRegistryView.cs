@@ -14,6 +14,15 @@ public sealed record class EventRegistryView
     [Id(3)] public IReadOnlyDictionary<string, EventSettings> Map { get; init; } = new Dictionary<string, EventSettings>();
     /// <summary>Whether any event management call was made (Countly then returns order/map/overview).</summary>
     [Id(4)] public bool Managed { get; init; }
+    /// <summary>
+    /// Whether <see cref="HasMap"/> and <see cref="HasLayout"/> are kept: false for a registry
+    /// managed before they were, which then shows every management field.
+    /// </summary>
+    [Id(5)] public bool FieldsKnown { get; init; }
+    /// <summary>Whether Countly's events document has a <c>map</c> (set by change_visibility, or edit_map with an event_map).</summary>
+    [Id(6)] public bool HasMap { get; init; }
+    /// <summary>Whether it has <c>order</c>, <c>overview</c> and <c>omitted_segments</c> (set by every edit_map).</summary>
+    [Id(7)] public bool HasLayout { get; init; }
 }
 
 /// <summary>Display settings of one event (<c>/i/events/edit_map</c>, <c>/i/events/change_visibility</c>).</summary>

@@ -25,6 +25,13 @@ public interface IEventRegistryGrain : IGrainWithStringKey
     /// <summary>Sets display settings and optionally the order (<c>/i/events/edit_map</c>).</summary>
     Task<EventRegistryView> EditMapAsync(Dictionary<string, EventSettings> map, string[]? order);
 
+    /// <summary>
+    /// Sets display settings when <paramref name="map"/> is given and the order when
+    /// <paramref name="order"/> is (<c>/i/events/edit_map</c>); a null map leaves Countly's
+    /// events document without a <c>map</c> field if it had none.
+    /// </summary>
+    Task<EventRegistryView> EditEventMapAsync(Dictionary<string, EventSettings>? map, string[]? order);
+
     /// <summary>Shows or hides events (<c>/i/events/change_visibility</c>).</summary>
     Task<EventRegistryView> ChangeVisibilityAsync(string[] keys, bool visible);
 

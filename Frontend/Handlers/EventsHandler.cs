@@ -10,6 +10,8 @@ namespace Analytics.Frontend.Handlers;
 /// <summary>Countly's event management: <c>/i/events/edit_map|change_visibility|delete_events</c> (app admins).</summary>
 public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, EventGate gate)
 {
+    private const string CouldNotFindEvent = "Could not find event";
+
     /// <summary>Serves <c>/i/events/*</c>.</summary>
     public async Task WriteAsync(ApiContext api)
     {
@@ -19,15 +21,30 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
             return;
         }
 
+        // Countly checks app_id up front for edit_map only; the other two find out in their
+        // rights check (validateUpdate/validateDelete), after the member.
         var appId = api.Params.GetString("app_id");
-        if (string.IsNullOrEmpty(appId))
+        if (string.IsNullOrEmpty(appId) && api.Action == "edit_map")
         {
             await api.MessageAsync(400, "Missing parameter \"app_id\"");
             return;
         }
 
-        if (await ApiAuth.MemberAsync(api, accounts) is not { } member)
+        if (await ApiAuth.MemberAsync(api, accounts, lockedLater: true) is not { } member)
         {
+            return;
+        }
+
+        string[]? keys = null;
+        if (api.Action != "edit_map")
+        {
+            keys = api.Params.TryGetJson("events", out var ev) && ev.ValueKind == JsonValueKind.Array ? Keys(ev) : [];
+        }
+
+        if (string.IsNullOrEmpty(appId))
+        {
+            // A global admin passes Countly's rights check without an app and then finds no events document.
+            await (member.GlobalAdmin ? NoEventsAsync(api, keys) : api.MessageAsync(401, "No app_id provided"));
             return;
         }
 
@@ -37,13 +54,32 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
             return;
         }
 
+        if (member.Locked)
+        {
+            await api.MessageAsync(401, "User is locked");
+            return;
+        }
+
         if (accounts.AppById(appId) is not { } app)
         {
             await api.MessageAsync(401, "App does not exist");
             return;
         }
 
+        if (api.Action == "delete_events" && keys is [])
+        {
+            await NoEventsAsync(api, keys);
+            return;
+        }
+
         var registry = grains.GetGrain<IEventRegistryGrain>(appId);
+        if (await registry.GetAsync() is { List.Count: 0, Managed: false })
+        {
+            // No events document yet (nothing sent since the app was created or reset).
+            await api.MessageAsync(400, CouldNotFindEvent);
+            return;
+        }
+
         switch (api.Action)
         {
             case "edit_map":
@@ -68,14 +104,13 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
                 }
 
                 string[]? order = api.Params.TryGetJson("event_order", out var o) && o.ValueKind == JsonValueKind.Array ? Keys(o) : null;
-                await registry.EditMapAsync(map, order);
+                await registry.EditEventMapAsync(api.Params.IsTruthy("event_map") ? map : null, order);
                 break;
             case "change_visibility":
-                var keys = api.Params.TryGetJson("events", out var ev) && ev.ValueKind == JsonValueKind.Array ? Keys(ev) : [];
-                await registry.ChangeVisibilityAsync(keys, api.Params.GetString("set_visibility") != "hide");
+                await registry.ChangeVisibilityAsync(keys!, api.Params.GetString("set_visibility") != "hide");
                 break;
             default:
-                var deleted = api.Params.TryGetJson("events", out var del) && del.ValueKind == JsonValueKind.Array ? Keys(del) : [];
+                var deleted = keys!;
                 await registry.DeleteAsync(deleted);
                 try
                 {
@@ -99,6 +134,13 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
         gate.Forget(appId);
         await api.SuccessAsync();
     }
+
+    /// <summary>
+    /// Countly's answers when there is nothing to act on: delete_events without events (checked
+    /// first), else no events document for the app.
+    /// </summary>
+    private static Task NoEventsAsync(ApiContext api, string[]? keys) =>
+        api.MessageAsync(400, api.Action == "delete_events" && keys is [] ? "Missing events to delete" : CouldNotFindEvent);
 
     private static string[] Keys(JsonElement array) =>
         array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).Take(IEventRegistryGrain.EventLimit).ToArray();

@@ -56,34 +56,65 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
         JsonObject? management = null;
         if (view.Managed)
         {
-            var map = new JsonObject();
-            foreach (var (key, s) in view.Map)
+            // The fields Countly's events document has after the calls made, in the order an
+            // edit_map adds them: order, overview and omitted_segments after any edit_map; map
+            // after change_visibility or an edit_map with an event_map (a registry managed before
+            // these were kept shows all of them). whitelisted_segments needs
+            // /i/events/whitelist_segments, which is not served.
+            var all = !view.FieldsKnown;
+            management = [];
+            if (all || view.HasLayout)
             {
-                var entry = new JsonObject();
-                foreach (var (name, value) in new[] { ("name", s.Name), ("description", s.Description), ("count", s.Count), ("sum", s.Sum), ("dur", s.Dur) })
-                {
-                    if (value is not null)
-                    {
-                        entry[name] = value;
-                    }
-                }
-
-                entry["is_visible"] = s.IsVisible;
-                map[key] = entry;
+                management["order"] = new JsonArray(view.Order.Where(k => !EventNormalizer.IsInternal(k)).Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
+                management["overview"] = new JsonArray();
+                management["omitted_segments"] = new JsonObject();
             }
 
-            management = new JsonObject
+            if (all || view.HasMap)
             {
-                ["order"] = new JsonArray(view.Order.Where(k => !EventNormalizer.IsInternal(k)).Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
-                ["map"] = map,
-                ["overview"] = new JsonArray(),
-                ["omitted_segments"] = new JsonObject(),
-                ["whitelisted_segments"] = new JsonObject(),
-            };
+                management["map"] = Map(view.Map);
+            }
+
+            if (all)
+            {
+                management["whitelisted_segments"] = new JsonObject();
+            }
         }
 
         var list = view.List.Count == 0 && !view.Managed ? null : view.List;
         await DataReply.WriteAsync(api, GetEventsOutput.Build(app.Id, list, view.Segments, management));
+    }
+
+    /// <summary>
+    /// The <c>map</c> as Countly keeps it: <c>is_visible</c> only when false, no <c>name</c> equal
+    /// to the key, and no entry left empty (showing an event again removes its entry).
+    /// </summary>
+    private static JsonObject Map(IReadOnlyDictionary<string, EventSettings> settings)
+    {
+        var map = new JsonObject();
+        foreach (var (key, s) in settings)
+        {
+            var entry = new JsonObject();
+            foreach (var (name, value) in new[] { ("name", s.Name), ("description", s.Description), ("count", s.Count), ("sum", s.Sum), ("dur", s.Dur) })
+            {
+                if (value is not null && !(name == "name" && value == key))
+                {
+                    entry[name] = value;
+                }
+            }
+
+            if (!s.IsVisible)
+            {
+                entry["is_visible"] = false;
+            }
+
+            if (entry.Count > 0)
+            {
+                map[key] = entry;
+            }
+        }
+
+        return map;
     }
 
     private async Task<JsonObject> EventAsync(string appId, string key, string? segmentation, bool refresh, bool fullRange, Period period, TimeZoneInfo zone, long nowMs)

@@ -91,9 +91,12 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
 
     Task<EventRegistryView> IEventRegistryGrain.GetAsync() => Task.FromResult(View());
 
-    async Task<EventRegistryView> IEventRegistryGrain.EditMapAsync(Dictionary<string, EventSettings> map, string[]? order)
+    Task<EventRegistryView> IEventRegistryGrain.EditMapAsync(Dictionary<string, EventSettings> map, string[]? order) =>
+        ((IEventRegistryGrain)this).EditEventMapAsync(map, order);
+
+    async Task<EventRegistryView> IEventRegistryGrain.EditEventMapAsync(Dictionary<string, EventSettings>? map, string[]? order)
     {
-        foreach (var (key, settings) in map)
+        foreach (var (key, settings) in map ?? [])
         {
             // Settings of events that exist only, each field bounded, within the budget.
             if (!state.State.List.Contains(key))
@@ -116,7 +119,9 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
             _bytes = -1;
         }
 
-        state.State.Managed = true;
+        // Countly's edit_map always sets order, overview and omitted_segments, and map only
+        // when an event_map came.
+        Manage(hasMap: map is not null, hasLayout: true);
         await state.WriteStateAsync();
         return View();
     }
@@ -133,7 +138,7 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
             }
         }
 
-        state.State.Managed = true;
+        Manage(hasMap: true, hasLayout: false);
         await state.WriteStateAsync();
         return View();
     }
@@ -151,7 +156,7 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
 
         _bytes = -1;
 
-        s.Managed = true;
+        Manage(hasMap: false, hasLayout: false);
         await state.WriteStateAsync();
         return View();
     }
@@ -186,6 +191,23 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
     private static long SizeOf(string key, EventSettings settings) =>
         Json(key) + Json(settings.Name) + Json(settings.Description) + Json(settings.Count) + Json(settings.Sum) + Json(settings.Dur) + 160;
 
+    /// <summary>
+    /// Marks the registry managed and which of Countly's management fields its events document
+    /// now has. State managed before the fields were kept stays "every field".
+    /// </summary>
+    private void Manage(bool hasMap, bool hasLayout)
+    {
+        var s = state.State;
+        if (!s.Managed)
+        {
+            s.FieldsKnown = true;
+        }
+
+        s.Managed = true;
+        s.HasMap |= hasMap;
+        s.HasLayout |= hasLayout;
+    }
+
     private static string? Cut(string? value) => value is { Length: > MaxSettingLength } ? value[..MaxSettingLength] : value;
 
     private bool Fits(long more) => Bytes() + more <= MaxBytes;
@@ -211,5 +233,8 @@ public sealed class EventRegistryGrain([PersistentState("events", AccountsGrain.
         Order = [.. state.State.Order],
         Map = new Dictionary<string, EventSettings>(state.State.Map),
         Managed = state.State.Managed,
+        FieldsKnown = state.State.FieldsKnown,
+        HasMap = state.State.HasMap,
+        HasLayout = state.State.HasLayout,
     };
 }

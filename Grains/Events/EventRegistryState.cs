@@ -14,4 +14,10 @@ public sealed class EventRegistryState
     [Id(3)] public Dictionary<string, EventSettings> Map { get; set; } = [];
     /// <summary>Whether event management was used.</summary>
     [Id(4)] public bool Managed { get; set; }
+    /// <summary>Whether <see cref="HasMap"/> and <see cref="HasLayout"/> are kept (false for state managed before they were).</summary>
+    [Id(5)] public bool FieldsKnown { get; set; }
+    /// <summary>Whether a map was set (change_visibility, or edit_map with an event_map).</summary>
+    [Id(6)] public bool HasMap { get; set; }
+    /// <summary>Whether edit_map set the order, overview and omitted segments.</summary>
+    [Id(7)] public bool HasLayout { get; set; }
 }

@@ -229,7 +229,7 @@ public sealed class EventsTests(ServerFixture fixture)
         Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
         Expect.Json(await api.ReadAsync(appId, "get_events"), """
             {"_id":"@appId@","list":["buy","open"],"segments":{"buy":["plan"]},"order":["open","buy"],
-             "map":{"buy":@BuyMap@},"overview":[],"omitted_segments":{},"whitelisted_segments":{},@Limits@}
+             "map":{"buy":@BuyMap@},"overview":[],"omitted_segments":{},@Limits@}
             """.With("appId", appId).With("BuyMap", BuyMap).With("Limits", Limits));
     }
 
@@ -258,7 +258,7 @@ public sealed class EventsTests(ServerFixture fixture)
         Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
         Expect.Json(await api.ReadAsync(appId, "get_events"), """
             {"_id":"@appId@","list":["buy","open"],"segments":{"buy":["plan"]},"order":["open","buy"],
-             "map":{"buy":@BuyMap@,"open":{"is_visible":false}},"overview":[],"omitted_segments":{},"whitelisted_segments":{},@Limits@}
+             "map":{"buy":@BuyMap@,"open":{"is_visible":false}},"overview":[],"omitted_segments":{},@Limits@}
             """.With("appId", appId).With("BuyMap", BuyMap).With("Limits", Limits));
     }
 
@@ -274,7 +274,7 @@ public sealed class EventsTests(ServerFixture fixture)
 
         Expect.Answer(answer, HttpStatusCode.OK, """{"result":"Success"}""");
         Expect.Json(await api.ReadAsync(appId, "get_events"), """
-            {"_id":"@appId@","list":["open"],"order":["open"],"map":{},"overview":[],"omitted_segments":{},"whitelisted_segments":{},@Limits@}
+            {"_id":"@appId@","list":["open"],"order":["open"],"map":{},"overview":[],"omitted_segments":{},@Limits@}
             """.With("appId", appId).With("Limits", Limits));
         Expect.Answer(await api.ReadAsync(appId, "events", "&event=buy"), HttpStatusCode.OK, "{}");
     }
