@@ -12,6 +12,9 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
 {
     private const string CouldNotFindEvent = "Could not find event";
 
+    /// <summary>Countly's cap on the events overview.</summary>
+    private const int MaxOverview = 12;
+
     /// <summary>Serves <c>/i/events/*</c>.</summary>
     public async Task WriteAsync(ApiContext api)
     {
@@ -83,6 +86,14 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
         switch (api.Action)
         {
             case "edit_map":
+                // The overview itself is not kept (get_events shows it empty), but its cap refuses
+                // the whole edit as Countly's does.
+                if (api.Params.TryGetJson("event_overview", out var overview) && overview.ValueKind == JsonValueKind.Array && overview.GetArrayLength() > MaxOverview)
+                {
+                    await api.MessageAsync(400, "You can't add more than 12 items in overview");
+                    return;
+                }
+
                 var map = new Dictionary<string, EventSettings>(StringComparer.Ordinal);
                 if (api.Params.TryGetJson("event_map", out var eventMap) && eventMap.ValueKind == JsonValueKind.Object)
                 {

@@ -123,6 +123,21 @@ public sealed class EventManagementTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task Edit_map_with_more_than_12_overview_items_is_refused_and_changes_nothing()
+    {
+        using var api = fixture.Api();
+        var (appId, appKey) = await api.CreateAppAsync();
+        await OpenAsync(api, appId, appKey);
+        var overview = new JsonArray([.. Enumerable.Range(0, 13).Select(_ => (JsonNode?)new JsonObject { ["eventKey"] = "open", ["eventProperty"] = "count" })]);
+
+        var answer = await api.GetAsync($"/i/events/edit_map?api_key={api.AdminKey}&app_id={appId}&event_overview=" + Uri.EscapeDataString(overview.ToJsonString())
+            + "&event_map=" + Uri.EscapeDataString("""{"open":{"name":"Opened"}}"""));
+
+        Expect.Answer(answer, HttpStatusCode.BadRequest, """{"result":"You can't add more than 12 items in overview"}""");
+        Expect.Json(await api.ReadAsync(appId, "get_events"), """{"_id":"@appId@","list":["open"],@Limits@}""".With("appId", appId).With("Limits", Limits));
+    }
+
+    [Fact]
     public async Task Deleting_the_only_event_leaves_an_empty_list_and_no_management_fields()
     {
         using var api = fixture.Api();
