@@ -54,7 +54,7 @@ public sealed class DeviceState
     public ulong[] Fingerprints { get; set; } = new ulong[FingerprintWindow];
     /// <summary>Next slot of <see cref="Fingerprints"/> to overwrite.</summary>
     public int FingerprintCursor { get; set; }
-    /// <summary>Bit k (1..63) set when the device began a session on day k after its first-session day.</summary>
+    /// <summary>Bit k (1..63) set when the device began a session on day k after its first-session day; bit 0 when it did so after day 63 (RetentionRules).</summary>
     public ulong RetentionDays { get; set; }
     /// <summary>Bit k set when the device began a session in week k after its first-session week.</summary>
     public ulong RetentionWeeks { get; set; }

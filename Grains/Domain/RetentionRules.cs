@@ -45,9 +45,26 @@ public static class RetentionRules
 
     private static ulong Mark(Stamp stamp, Cohort cohort, LocalTime first, ulong bits, int offset)
     {
-        if (offset < 1 || offset > MaxOffset)
+        if (offset < 1)
         {
             return bits;
+        }
+
+        if (offset > MaxOffset)
+        {
+            // Not tracked itself, but a return this late is a return "on or after" every tracked
+            // offset: unbounded counts it up to MaxOffset once (bit 0, no offset, remembers that).
+            if ((bits & BeyondBit) != 0)
+            {
+                return bits;
+            }
+
+            for (var j = Latest(bits) + 1; j <= MaxOffset; j++)
+            {
+                Write(stamp, cohort, first, "u." + Num.S(j), 1);
+            }
+
+            return bits | BeyondBit;
         }
 
         var bit = 1UL << offset;
@@ -66,14 +83,19 @@ public static class RetentionRules
             Write(stamp, cohort, first, "f." + Num.S(j), 1);
         }
 
-        var latestBefore = bits == 0 ? 0 : 63 - BitOperations.LeadingZeroCount(bits);
-        for (var j = latestBefore + 1; j <= offset; j++)
+        for (var j = Latest(bits) + 1; j <= offset; j++)
         {
             Write(stamp, cohort, first, "u." + Num.S(j), 1);
         }
 
         return updated;
     }
+
+    /// <summary>Bit 0 (offset 0 is the cohort itself): the device returned after <see cref="MaxOffset"/>.</summary>
+    private const ulong BeyondBit = 1;
+
+    /// <summary>The latest offset the device returned in (<see cref="MaxOffset"/> once it returned beyond), 0 for none.</summary>
+    private static int Latest(ulong bits) => (bits & BeyondBit) != 0 ? MaxOffset : bits == 0 ? 0 : 63 - BitOperations.LeadingZeroCount(bits);
 
     /// <summary>Length of the unbroken run of set bits starting at bit 1.</summary>
     private static int Run(ulong bits) => BitOperations.TrailingZeroCount(~(bits >> 1));
