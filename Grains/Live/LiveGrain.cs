@@ -14,6 +14,9 @@ namespace Analytics.Grains.Live;
 /// the live numbers: the grain then starts from zero maxima and merges the stored ones in once
 /// it can read them.
 /// </summary>
+// The graph's minutes live only here: kept through an idle spell as long as any is still shown
+// (Orleans' default would collect the grain after 15 idle minutes, emptying the last hour).
+[CollectionAgeLimit(Minutes = 61)]
 public sealed partial class LiveGrain(IOptions<LiveOptions> options, TableStore tables, ILogger<LiveGrain> logger) : Grain, ILiveGrain
 {
     /// <summary>How often changed maxima are written while reports keep raising them.</summary>
