@@ -6,8 +6,11 @@ public sealed class LiveOptions
     /// <summary>The configuration section name.</summary>
     public const string Section = "Analytics:Live";
 
-    /// <summary>A device with an open session is online while its last request is at most this old (seconds).</summary>
+    /// <summary>A device with an open session is online while its last request is at most this old (seconds; see <see cref="OnlinePeriod"/>).</summary>
     public int OnlineSeconds { get; set; } = 120;
+
+    /// <summary>The online window actually used: <see cref="OnlineSeconds"/>, but at least one second (0 or less would put nobody online).</summary>
+    public TimeSpan OnlinePeriod => TimeSpan.FromSeconds(Math.Max(1, OnlineSeconds));
 
     /// <summary>How often, ms, each silo reports its live numbers (at least every 200 ms: see <see cref="ReportPeriod"/>).</summary>
     public int ReportMs { get; set; } = 1000;

@@ -15,7 +15,7 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
 {
     private readonly ConcurrentDictionary<string, AppLive> _apps = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
-    private readonly long _onlineMs = options.Value.OnlineSeconds * 1000L;
+    private readonly long _onlineMs = (long)options.Value.OnlinePeriod.TotalMilliseconds;
     private Task? _loop;
 
     /// <summary>
@@ -59,7 +59,14 @@ public sealed partial class LiveTracker(IGrainFactory grains, IngestJournal jour
             app.Dirty = true;
         }
 
-        _loop ??= Task.Run(LoopAsync);
+        if (Volatile.Read(ref _loop) is null)
+        {
+            // Once: two requests arriving together must not start two report loops (found in review).
+            lock (_stop)
+            {
+                _loop ??= Task.Run(LoopAsync);
+            }
+        }
     }
 
     /// <inheritdoc />
