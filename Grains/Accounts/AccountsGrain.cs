@@ -24,37 +24,14 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
         return new AccountChange { Snapshot = Snapshot(), Member = member };
     }
 
-    async Task<AccountChange> IAccountsGrain.UpdateMemberAsync(MemberRecord member)
-    {
-        var index = state.State.Members.FindIndex(m => m.Id == member.Id);
-        if (index < 0)
-        {
-            return Refused("User does not exist", 400);
-        }
+    // An earlier version's frontend sends its whole copy of the member: the api key stays the stored one.
+    Task<AccountChange> IAccountsGrain.UpdateMemberAsync(MemberRecord member) =>
+        ChangeMemberAsync(member.Id, stored => member with { ApiKeyHash = stored.ApiKeyHash });
 
-        // An earlier version's frontend sends its whole copy of the member: the api key stays the stored one.
-        member = member with { ApiKeyHash = state.State.Members[index].ApiKeyHash };
-        state.State.Members[index] = member;
-        await SaveAsync();
-        return new AccountChange { Snapshot = Snapshot(), Member = member };
-    }
-
-    async Task<AccountChange> IAccountsGrain.EditMemberAsync(MemberEdit edit)
-    {
-        var index = state.State.Members.FindIndex(m => m.Id == edit.Id);
-        if (index < 0)
-        {
-            return Refused("User does not exist", 400);
-        }
-
-        // Only the fields the edit names change, on the member as stored now: a caller's copy may be
-        // a moment old, and a lock, revoked rights or a replaced key (the admin key at a silo's
-        // start) made meanwhile must stay.
-        var member = edit.ApplyTo(state.State.Members[index]);
-        state.State.Members[index] = member;
-        await SaveAsync();
-        return new AccountChange { Snapshot = Snapshot(), Member = member };
-    }
+    // Only the fields the edit names change, on the member as stored now: a caller's copy may be
+    // a moment old, and a lock, revoked rights or a replaced key (the admin key at a silo's
+    // start) made meanwhile must stay.
+    Task<AccountChange> IAccountsGrain.EditMemberAsync(MemberEdit edit) => ChangeMemberAsync(edit.Id, edit.ApplyTo);
 
     async Task<AccountChange> IAccountsGrain.DeleteMembersAsync(string[] memberIds)
     {
@@ -143,6 +120,21 @@ public sealed class AccountsGrain([PersistentState("accounts", AccountsGrain.Sto
         state.State.Apps[index] = app;
         await SaveAsync();
         return new AccountChange { Snapshot = Snapshot(), App = app };
+    }
+
+    /// <summary>Replaces member <paramref name="memberId"/> with <paramref name="change"/> of its stored record, and saves.</summary>
+    private async Task<AccountChange> ChangeMemberAsync(string memberId, Func<MemberRecord, MemberRecord> change)
+    {
+        var index = state.State.Members.FindIndex(m => m.Id == memberId);
+        if (index < 0)
+        {
+            return Refused("User does not exist", 400);
+        }
+
+        var member = change(state.State.Members[index]);
+        state.State.Members[index] = member;
+        await SaveAsync();
+        return new AccountChange { Snapshot = Snapshot(), Member = member };
     }
 
     async Task<AccountChange> IAccountsGrain.EnsureAdminAsync(string apiKeyHash, bool replaceExistingKey)

@@ -15,15 +15,7 @@ public sealed class LiveAcrossSilosTests
         await using var second = await cluster.SiloAsync();
         using var viaFirst = new CountlyClient(first.Client(), cluster.AdminKey);
         using var viaSecond = new CountlyClient(second.Client(), cluster.AdminKey);
-        var (appId, appKey) = await viaFirst.CreateAppAsync(timezone: "UTC");
-        Assert.True(await CountlyClient.EventuallyAsync(
-            async () => (await viaSecond.WriteAsync(appKey, "probe", ("events", """[{"key":"x"}]"""))).Status == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30)));
-
-        for (var i = 0; i < 10; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? viaFirst : viaSecond).WriteAsync(appKey, "d" + i, ("begin_session", "1"))).Status);
-        }
+        var (appId, appKey) = await TenDevicesOnlineThroughBothAsync(viaFirst, viaSecond);
 
         Assert.True(await CountlyClient.EventuallyAsync(async () => Online(await viaFirst.ReadAsync(appId, "live")) == 10 && Online(await viaSecond.ReadAsync(appId, "live")) == 10, TimeSpan.FromSeconds(10)));
 
@@ -52,14 +44,7 @@ public sealed class LiveAcrossSilosTests
         await using var second = await cluster.SiloAsync();
         using var viaFirst = new CountlyClient(first.Client(), cluster.AdminKey);
         using var viaSecond = new CountlyClient(second.Client(), cluster.AdminKey);
-        var (appId, appKey) = await viaFirst.CreateAppAsync(timezone: "UTC");
-        Assert.True(await CountlyClient.EventuallyAsync(
-            async () => (await viaSecond.WriteAsync(appKey, "probe", ("events", """[{"key":"x"}]"""))).Status == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30)));
-        for (var i = 0; i < 10; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? viaFirst : viaSecond).WriteAsync(appKey, "d" + i, ("begin_session", "1"))).Status);
-        }
+        var (appId, appKey) = await TenDevicesOnlineThroughBothAsync(viaFirst, viaSecond);
 
         Assert.True(await CountlyClient.EventuallyAsync(async () => Online(await viaFirst.ReadAsync(appId, "live")) == 10, TimeSpan.FromSeconds(10)));
         Assert.Equal(HttpStatusCode.OK, (await viaSecond.ManageAsync("/i/apps/reset", new JsonObject { ["app_id"] = appId, ["period"] = "reset" })).Status);
@@ -76,6 +61,21 @@ public sealed class LiveAcrossSilosTests
 
         await viaSecond.WriteAsync(appKey, "d1", ("begin_session", "1"));
         Assert.True(await CountlyClient.EventuallyAsync(async () => (await viaFirst.ReadAsync(appId, "live")).Body == """{"o":1,"n":1,"om":1,"nm":1}""", TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>An app, once both silos take its requests, with devices d0..d9 begun alternately through the two.</summary>
+    private static async Task<(string AppId, string AppKey)> TenDevicesOnlineThroughBothAsync(CountlyClient viaFirst, CountlyClient viaSecond)
+    {
+        var (appId, appKey) = await viaFirst.CreateAppAsync(timezone: "UTC");
+        Assert.True(await CountlyClient.EventuallyAsync(
+            async () => (await viaSecond.WriteAsync(appKey, "probe", ("events", """[{"key":"x"}]"""))).Status == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30)));
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? viaFirst : viaSecond).WriteAsync(appKey, "d" + i, ("begin_session", "1"))).Status);
+        }
+
+        return (appId, appKey);
     }
 
     private static long Online(CountlyClient.Answer a) => a.Json?["o"]?.GetValue<long>() ?? -1;
