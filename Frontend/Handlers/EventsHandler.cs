@@ -46,8 +46,11 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
 
         if (string.IsNullOrEmpty(appId))
         {
-            // A global admin passes Countly's rights check without an app and then finds no events document.
-            await (member.GlobalAdmin ? NoEventsAsync(api, keys) : api.MessageAsync(401, "No app_id provided"));
+            // A global admin passes Countly's rights check without an app, then its lock check, and
+            // then finds no events document.
+            await (!member.GlobalAdmin ? api.MessageAsync(401, "No app_id provided")
+                : member.Locked ? api.MessageAsync(401, "User is locked")
+                : NoEventsAsync(api, keys));
             return;
         }
 
@@ -115,7 +118,7 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
                 }
 
                 string[]? order = api.Params.TryGetJson("event_order", out var o) && o.ValueKind == JsonValueKind.Array ? Keys(o) : null;
-                await registry.EditEventMapAsync(api.Params.IsTruthy("event_map") ? map : null, order);
+                await registry.EditEventMapAsync(eventMap.ValueKind == JsonValueKind.Object ? map : null, order);
                 break;
             case "change_visibility":
                 await registry.ChangeVisibilityAsync(keys!, api.Params.GetString("set_visibility") != "hide");

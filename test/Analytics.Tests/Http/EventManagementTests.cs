@@ -60,6 +60,21 @@ public sealed class EventManagementTests(ServerFixture fixture)
         Expect.Answer(answer, HttpStatusCode.Unauthorized, """{"result":"No app_id provided"}""");
     }
 
+    /// <summary>Countly checks the lock of a global admin, who passes the rights check without an app, before anything else (found in review).</summary>
+    [Theory]
+    [InlineData("change_visibility")]
+    [InlineData("delete_events")]
+    public async Task Without_app_id_a_locked_global_admin_gets_user_is_locked(string action)
+    {
+        using var api = fixture.Api();
+        var (id, key) = await api.CreateUserAsync("evlocked" + Guid.NewGuid().ToString("N")[..8], new JsonObject { ["global_admin"] = true });
+        Assert.Equal(HttpStatusCode.OK, (await api.ManageAsync("/i/users/update", new JsonObject { ["user_id"] = id, ["locked"] = true })).Status);
+
+        var answer = await api.GetAsync($"/i/events/{action}?api_key={key}&events=" + Uri.EscapeDataString("""["e"]"""));
+
+        Expect.Answer(answer, HttpStatusCode.Unauthorized, """{"result":"User is locked"}""");
+    }
+
     [Fact]
     public async Task Change_visibility_alone_adds_only_the_map_to_get_events()
     {
