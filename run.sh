@@ -23,7 +23,7 @@ FRONTENDS=0
 PASS=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --urls) URLS="$2"; shift 2 ;;
+    --urls) URLS="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
     --urls=*) URLS="${1#--urls=}"; shift ;;
     --silos) SILOS="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
     --silos=*) SILOS="${1#--silos=}"; shift ;;
@@ -34,7 +34,12 @@ while [ $# -gt 0 ]; do
     *) PASS+=("$1"); shift ;;
   esac
 done
-if ! [[ "$SILOS" =~ ^[0-9]+$ && "$FRONTENDS" =~ ^[0-9]+$ ]] || [ "$SILOS" -lt 1 ]; then
+if [ -z "$URLS" ]; then
+  echo "run.sh: --urls needs a URL, such as http://127.0.0.1:8080" >&2
+  exit 2
+fi
+# Plain decimals only: a leading zero would make the arithmetic below read the count as octal.
+if ! [[ "$SILOS" =~ ^[1-9][0-9]*$ && "$FRONTENDS" =~ ^(0|[1-9][0-9]*)$ ]]; then
   echo "run.sh: --silos takes a number from 1, --frontends a number from 0 (see --help)" >&2
   exit 2
 fi

@@ -49,6 +49,7 @@ public sealed partial class RunScriptTests
     [InlineData("--silos=two")]
     [InlineData("--frontends=-1")]
     [InlineData("--silos")]
+    [InlineData("--silos=08")]
     public async Task A_cluster_size_that_is_not_a_count_is_refused_before_anything_starts(string argument)
     {
         var data = Directory.CreateTempSubdirectory("runsh-").FullName;
