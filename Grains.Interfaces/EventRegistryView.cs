@@ -23,6 +23,9 @@ public sealed record class EventRegistryView
     [Id(6)] public bool HasMap { get; init; }
     /// <summary>Whether it has <c>order</c>, <c>overview</c> and <c>omitted_segments</c> (set by every edit_map).</summary>
     [Id(7)] public bool HasLayout { get; init; }
+
+    /// <summary>Whether Countly would have an events document for the app: an event was registered or management used since its creation or reset.</summary>
+    public bool Exists => List.Count > 0 || Managed;
 }
 
 /// <summary>Display settings of one event (<c>/i/events/edit_map</c>, <c>/i/events/change_visibility</c>).</summary>

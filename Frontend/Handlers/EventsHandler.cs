@@ -79,7 +79,7 @@ public sealed class EventsHandler(IGrainFactory grains, AccountsCache accounts, 
         }
 
         var registry = grains.GetGrain<IEventRegistryGrain>(appId);
-        if (await registry.GetAsync() is { List.Count: 0, Managed: false })
+        if (!(await registry.GetAsync()).Exists)
         {
             // No events document yet (nothing sent since the app was created or reset).
             await api.MessageAsync(400, CouldNotFindEvent);

@@ -81,7 +81,7 @@ public sealed class EventsReader(IGrainFactory grains, CounterReader counters)
             }
         }
 
-        var list = view.List.Count == 0 && !view.Managed ? null : view.List;
+        var list = view.Exists ? view.List : null;
         await DataReply.WriteAsync(api, GetEventsOutput.Build(app.Id, list, view.Segments, management));
     }
 
